@@ -1,0 +1,73 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "eddy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "eddy", targets: ["eddy"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibrdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CLibrdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Kafka",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Logins",
+            dependencies: [
+                "Engine",
+                "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "eddy",
+            dependencies: [
+                "Engine",
+                "Kafka",
+                "Logins",
+                "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "LoginsTests", dependencies: ["Logins", "Store", "Engine", "Kafka"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// rdkafka_mock.h depends on declarations from rdkafka.h, so the order matters.
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
