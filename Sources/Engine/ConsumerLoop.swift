@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Store
+
+/// The consume → transaction → commit loop. It lives on its own thread: every call it makes
+/// (librdkafka polls, SQLite transactions) blocks.
+///
+/// Each batch is staged by the workload, then written in ONE transaction together with its failed
+/// rows and the next offset of every partition it read; only after that commit are the same offsets
+/// committed to Kafka, as a hint.
+final class ConsumerLoop: KafkaRebalanceHandler {
+    private let configuration: EngineConfiguration
+    private let store: Store
+    private let workload: any Workload
+    private let stats: EngineStats
+    private let logger: Logger
+    private let stop: StopFlag
+    private let now: @Sendable () -> Int64
+    private let batch = KafkaMessageBatch()
+    private var consumer: KafkaConsumer?
+    private var assigned: Set<TopicPartition> = []
+    private var broken = false
+
+    init(
+        configuration: EngineConfiguration,
+        store: Store,
+        workload: any Workload,
+        stats: EngineStats,
+        logger: Logger,
+        stop: StopFlag,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.workload = workload
+        self.stats = stats
+        self.logger = logger
+        self.stop = stop
+        self.now = now
+    }
+
+    /// Consumes until the stop flag is set, then commits the batch in hand, leaves the group and returns.
+    /// - Throws: `KafkaError` (unreachable broker, fatal client error) or `EngineError` (a batch could
+    ///   not be committed; nothing of it was kept).
+    func run() throws {
+        let consumer = try KafkaConsumer(config: configuration.kafka, rebalanceHandler: self, logger: logger)
+        self.consumer = consumer
+        defer { consumer.close() }
+        let known = try consumer.topicPartitionCounts(timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+        for topic in configuration.topics where known[topic] == nil {
+            logger.warning("topic \(topic) does not exist yet; waiting for it to be created")
+        }
+        try consumer.subscribe(configuration.topics)
+        logger.info(
+            "consuming",
+            metadata: ["topics": "\(configuration.topics)", "group": "\(configuration.kafka["group.id"] ?? "")"]
+        )
+        while !stop.isSet {
+            try consumer.poll(
+                into: batch,
+                maxMessages: configuration.batchSize,
+                timeoutMilliseconds: configuration.batchLatencyMilliseconds
+            )
+            try commitBatch()
+        }
+        try commitBatch()
+        logger.info("stopping: last batch committed, leaving the group")
+    }
+
+    // MARK: - The transaction
+
+    /// Stages every message of the batch in hand and commits it with its offsets in one transaction.
+    private func commitBatch() throws {
+        guard !batch.isEmpty, !broken else { return }
+        var nextOffsets: [TopicPartition: Int64] = [:]
+        var failures: [FailedMessage] = []
+        batch.forEach { message in
+            let incoming = IncomingMessage(
+                topic: message.topic,
+                partition: message.partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value
+            )
+            if let failure = workload.stage(incoming) {
+                failures.append(Self.failedMessage(message, failure))
+            }
+            let partition = TopicPartition(topic: message.topic, partition: message.partition)
+            nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
+        }
+        let count = batch.count
+        let timestamp = now()
+        do {
+            try store.write { db in
+                try workload.apply(db, now: timestamp)
+                for failure in failures { try FailedMessages.insertDead(db, failure, now: timestamp) }
+                try ConsumerOffsets.save(
+                    db,
+                    nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
+                    now: timestamp
+                )
+            }
+        } catch {
+            broken = true
+            workload.discard()
+            batch.removeAll()
+            throw EngineError("a batch of \(count) messages could not be committed, so none of it was kept: \(error)")
+        }
+        batch.removeAll()
+        stats.recordBatch(messages: count, failed: failures.count)
+        logger.debug("batch committed", metadata: ["messages": "\(count)", "failed": "\(failures.count)"])
+        do {
+            try consumer?.commit(nextOffsets, synchronously: false)
+        } catch {
+            logger.debug("offset hint not committed to Kafka: \(error)")
+        }
+    }
+
+    private static func failedMessage(_ message: KafkaMessage, _ failure: WorkloadFailure) -> FailedMessage {
+        FailedMessage(
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            key: message.key.map { Array($0) },
+            payload: message.value.map { Array($0) },
+            headers: message.headers.map { ($0.name, $0.value) },
+            errorClass: failure.errorClass,
+            error: failure.reason
+        )
+    }
+
+    // MARK: - Rebalancing
+
+    func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        let stored = try storedOffsets(for: partitions)
+        warnIfProcessedElsewhere(stored)
+        assigned.formUnion(partitions)
+        stats.setAssigned(assigned.count)
+        return stored
+    }
+
+    func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        try commitBatch()
+        assigned.subtract(partitions)
+        stats.setAssigned(assigned.count)
+        return try storedOffsets(for: partitions)
+    }
+
+    /// A stored offset behind the group's committed offset means another instance processed those
+    /// messages into its own database while this one did not own the partition: say so.
+    private func warnIfProcessedElsewhere(_ stored: [TopicPartition: Int64]) {
+        guard !stored.isEmpty, let consumer else { return }
+        guard let committed = try? consumer.committedOffsets(Array(stored.keys), timeoutMilliseconds: 5_000) else { return }
+        for (partition, offset) in stored {
+            guard let groupOffset = committed[partition], groupOffset > offset else { continue }
+            let message =
+                "partition \(partition) resumes at its stored offset \(offset), behind the group's committed offset \(groupOffset): "
+                + "\(groupOffset - offset) messages were processed by another instance and will be counted in both databases"
+            logger.warning("\(message)")
+        }
+    }
+
+    private func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        let wanted = Set(partitions)
+        let stored = try store.read { try ConsumerOffsets.load($0) }
+        return stored.reduce(into: [:]) { result, offset in
+            let partition = TopicPartition(topic: offset.topic, partition: offset.partition)
+            if wanted.contains(partition) { result[partition] = offset.nextOffset }
+        }
+    }
+}

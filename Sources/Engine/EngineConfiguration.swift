@@ -1,0 +1,29 @@
+import Kafka
+
+/// How the consumer loop runs.
+public struct EngineConfiguration: Sendable {
+    /// librdkafka properties for the consumer; `bootstrap.servers` and `group.id` included.
+    public var kafka: KafkaConfig
+    /// Topics to consume.
+    public var topics: [String]
+    /// The most messages in one transaction.
+    public var batchSize: Int
+    /// The longest a batch waits to fill, in milliseconds.
+    public var batchLatencyMilliseconds: Int
+    /// How long to wait for a broker to answer at start, in milliseconds.
+    public var connectTimeoutMilliseconds: Int32
+
+    public init(
+        kafka: KafkaConfig,
+        topics: [String],
+        batchSize: Int = 10_000,
+        batchLatencyMilliseconds: Int = 100,
+        connectTimeoutMilliseconds: Int32 = 10_000
+    ) {
+        self.kafka = kafka
+        self.topics = topics
+        self.batchSize = batchSize
+        self.batchLatencyMilliseconds = batchLatencyMilliseconds
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+    }
+}

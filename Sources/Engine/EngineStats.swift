@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Running totals of the consumer loop, readable from any thread.
+public final class EngineStats: Sendable {
+    private let consumedCount = Atomic<Int>(0)
+    private let failedCount = Atomic<Int>(0)
+    private let batchCount = Atomic<Int>(0)
+    private let assignedCount = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Messages applied or recorded as failed, in committed transactions.
+    public var consumed: Int { consumedCount.load(ordering: .relaxed) }
+    /// Messages written to `failed_messages`.
+    public var failed: Int { failedCount.load(ordering: .relaxed) }
+    /// Committed batch transactions.
+    public var batches: Int { batchCount.load(ordering: .relaxed) }
+    /// Partitions currently assigned.
+    public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
+
+    func recordBatch(messages: Int, failed: Int) {
+        consumedCount.add(messages, ordering: .relaxed)
+        failedCount.add(failed, ordering: .relaxed)
+        batchCount.add(1, ordering: .relaxed)
+    }
+
+    func setAssigned(_ count: Int) {
+        assignedCount.store(count, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,30 @@
+import GRDB
+
+/// What Eddy computes from each message. The engine calls a workload from its consumer thread only:
+/// ``stage(_:)`` for every message of a batch, then ``apply(_:now:)`` inside the batch's transaction.
+public protocol Workload: AnyObject {
+    /// Decodes and validates `message` and adds its effect to the batch in hand.
+    /// - Returns: `nil` when the message was staged, or why it cannot be processed (it then goes to
+    ///   `failed_messages`, in the same transaction).
+    func stage(_ message: IncomingMessage) -> WorkloadFailure?
+
+    /// Writes the staged batch into `db` (an open transaction that also stores the offsets) and
+    /// clears it. Throwing rolls the whole batch back.
+    func apply(_ db: Database, now: Int64) throws
+
+    /// Forgets the staged batch after its transaction failed.
+    func discard()
+}
+
+/// Why a workload could not process a message.
+public struct WorkloadFailure: Error, Sendable, Equatable {
+    /// A short machine-readable kind stored in `failed_messages.error_class`: `malformed`, `invalid`, ...
+    public var errorClass: String
+    /// The rule that was broken, in words.
+    public var reason: String
+
+    public init(errorClass: String, reason: String) {
+        self.errorClass = errorClass
+        self.reason = reason
+    }
+}

@@ -1,0 +1,43 @@
+import CLibrdKafka
+import Logging
+import Synchronization
+
+/// What librdkafka's callbacks reach through the handle's opaque pointer.
+///
+/// `@unchecked Sendable`: the callbacks run on librdkafka's threads. `logger` is immutable and Sendable;
+/// `errors` is behind a Mutex; `rebalance` and `delivery` are set before the handle exists and never
+/// change, and `rebalance` is only ever called from `rd_kafka_consumer_poll` on the polling thread.
+final class KafkaClientContext: @unchecked Sendable {
+    let logger: Logger
+    let errors = Mutex<[KafkaError]>([])
+    var rebalance: ((rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+    var delivery: (@Sendable (UInt64, KafkaError?) -> Void)?
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Installs the callbacks on `conf` and points its opaque at this context.
+    /// The context must outlive the handle made from `conf`.
+    func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
+        rd_kafka_conf_set_error_cb(conf, kafkaErrorCallback)
+        if rebalance != nil { rd_kafka_conf_set_rebalance_cb(conf, kafkaRebalanceCallback) }
+        if delivery != nil { rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback) }
+    }
+
+    /// Fatal errors reported since the last call.
+    func takeFatalError() -> KafkaError? {
+        errors.withLock { list in
+            guard let index = list.firstIndex(where: \.isFatal) else { return nil }
+            let error = list[index]
+            list.removeAll()
+            return error
+        }
+    }
+
+    static func from(_ opaque: UnsafeMutableRawPointer?) -> KafkaClientContext? {
+        opaque.map { Unmanaged<KafkaClientContext>.fromOpaque($0).takeUnretainedValue() }
+    }
+}

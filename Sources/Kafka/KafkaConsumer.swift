@@ -1,0 +1,216 @@
+import CLibrdKafka
+import Logging
+
+/// A group consumer that Eddy drives itself: no auto-commit, offsets chosen by a
+/// ``KafkaRebalanceHandler`` on assignment, work flushed and offsets committed before a revoke.
+///
+/// `@unchecked Sendable`: it is created on one thread and then used only by the consumer loop's own
+/// thread; librdkafka's handle is itself thread-safe for the calls made here.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let context: KafkaClientContext
+    private let logger: Logger
+    private weak var rebalanceHandler: KafkaRebalanceHandler?
+    private var rebalanceError: Error?
+    private var topicNames: [OpaquePointer: String] = [:]
+    private var closed = false
+
+    /// - Parameters:
+    ///   - config: librdkafka properties; must hold `bootstrap.servers` and `group.id`. Eddy sets
+    ///     `enable.auto.commit=false`, `enable.auto.offset.store=false`, and `auto.offset.reset=earliest`
+    ///     unless given.
+    ///   - rebalanceHandler: held weakly; asked for start offsets and flushed before revokes.
+    /// - Throws: `KafkaError` naming a rejected setting.
+    public init(config: KafkaConfig, rebalanceHandler: KafkaRebalanceHandler, logger: Logger) throws(KafkaError) {
+        var config = config
+        config["enable.auto.commit"] = "false"
+        config["enable.auto.offset.store"] = "false"
+        config.setDefault("auto.offset.reset", "earliest")
+        config.setDefault("enable.partition.eof", "false")
+        self.logger = logger
+        self.rebalanceHandler = rebalanceHandler
+        context = KafkaClientContext(logger: logger)
+        let conf = try config.makeHandle()
+        var errorText = [CChar](repeating: 0, count: 512)
+        weak var weakSelf: KafkaConsumer?
+        context.rebalance = { err, partitions in weakSelf?.rebalance(err, partitions) }
+        context.install(on: conf)
+        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            let reason = errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "cannot create the Kafka consumer: \(reason)")
+        }
+        handle = rk
+        rd_kafka_poll_set_consumer(rk)
+        weakSelf = self
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Joins the group and subscribes to `topics`.
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
+        let err = rd_kafka_subscribe(handle, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "cannot subscribe to \(topics)") }
+    }
+
+    /// Asks the cluster for metadata, proving a broker answers.
+    /// - Returns: the partition count of every topic the cluster knows.
+    /// - Throws: `KafkaError` when no broker answers within the timeout.
+    public func topicPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+        try KafkaMetadata.partitionCounts(handle, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Polls messages into `batch` until it holds `maxMessages` or `timeoutMilliseconds` pass.
+    /// Rebalance callbacks run inside this call, on the calling thread.
+    /// - Returns: how many messages were added.
+    /// - Throws: a fatal `KafkaError`, or the error a rebalance handler threw.
+    @discardableResult
+    public func poll(into batch: KafkaMessageBatch, maxMessages: Int, timeoutMilliseconds: Int) throws -> Int {
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(timeoutMilliseconds))
+        var added = 0
+        while added < maxMessages {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            let wait = Int32(clamping: Int(max(0, (remaining / .milliseconds(1)).rounded(.up))))
+            let message = rd_kafka_consumer_poll(handle, wait)
+            try throwPendingErrors()
+            guard let message else {
+                if wait == 0 { break } else { continue }
+            }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                let error = KafkaError(message.pointee.err, "consumer")
+                rd_kafka_message_destroy(message)
+                if error.code != RD_KAFKA_RESP_ERR__PARTITION_EOF.rawValue { logger.warning("\(error.message)") }
+                continue
+            }
+            batch.append(KafkaMessage(pointer: message, topic: topicName(message.pointee.rkt)))
+            added += 1
+        }
+        return added
+    }
+
+    /// Commits `offsets` (the next offset to read, per partition) to the group.
+    public func commit(_ offsets: [TopicPartition: Int64], synchronously: Bool) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = PartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_commit(handle, list, synchronously ? 0 : 1)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "committing offsets to Kafka") }
+    }
+
+    /// The offsets the group has committed for `partitions`; `nil` where there is none.
+    public func committedOffsets(_ partitions: [TopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [TopicPartition: Int64] {
+        let list = PartitionList.make(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_committed(handle, list, timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "reading committed offsets") }
+        return PartitionList.entries(list).reduce(into: [:]) { result, entry in
+            if entry.1 >= 0 { result[entry.0] = entry.1 }
+        }
+    }
+
+    /// The partitions currently assigned to this consumer.
+    public func assignment() -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return PartitionList.entries(list).map(\.0)
+    }
+
+    /// Leaves the group (running the revoke handler first) and releases the handle. Idempotent.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        let err = rd_kafka_consumer_close(handle)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("closing the Kafka consumer: \(String(cString: rd_kafka_err2str(err)))")
+        }
+        rd_kafka_destroy(handle)
+    }
+
+    // MARK: - Internals
+
+    private func throwPendingErrors() throws {
+        if let error = rebalanceError {
+            rebalanceError = nil
+            throw error
+        }
+        if let fatal = context.takeFatalError() { throw fatal }
+    }
+
+    private func topicName(_ rkt: OpaquePointer?) -> String {
+        guard let rkt else { return "" }
+        if let name = topicNames[rkt] { return name }
+        let name = String(cString: rd_kafka_topic_name(rkt))
+        topicNames[rkt] = name
+        return name
+    }
+
+    private var isCooperative: Bool {
+        String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    }
+
+    private func rebalance(_ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        let partitions = PartitionList.entries(list).map(\.0)
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            assign(partitions, list)
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            revoke(partitions, list)
+        default:
+            logger.error("rebalance failed: \(String(cString: rd_kafka_err2str(err)))")
+            revoke(partitions, list)
+        }
+    }
+
+    private func assign(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        do {
+            let stored = try rebalanceHandler?.partitionsAssigned(partitions) ?? [:]
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                let partition = TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                list.pointee.elems[index].offset = stored[partition] ?? Int64(RD_KAFKA_OFFSET_INVALID)
+            }
+            logger.info(
+                "partitions assigned",
+                metadata: [
+                    "partitions": "\(partitions.map(\.description).sorted())",
+                    "from_store": "\(stored.count)",
+                ]
+            )
+        } catch {
+            rebalanceError = error
+            return
+        }
+        if isCooperative {
+            if let error = rd_kafka_incremental_assign(handle, list) {
+                rebalanceError = KafkaError(consuming: error, "assigning partitions")
+            }
+        } else {
+            let err = rd_kafka_assign(handle, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { rebalanceError = KafkaError(err, "assigning partitions") }
+        }
+    }
+
+    private func revoke(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        do {
+            let offsets = try rebalanceHandler?.partitionsRevoked(partitions) ?? [:]
+            try commit(offsets, synchronously: true)
+        } catch {
+            logger.warning("before giving up partitions: \(error)")
+            if rebalanceError == nil, !(error is KafkaError) { rebalanceError = error }
+        }
+        logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
+        if isCooperative {
+            if let error = rd_kafka_incremental_unassign(handle, list) {
+                logger.warning("\(KafkaError(consuming: error, "unassigning partitions"))")
+            }
+        } else {
+            rd_kafka_assign(handle, nil)
+        }
+    }
+}

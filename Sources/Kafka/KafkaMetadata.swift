@@ -1,0 +1,27 @@
+import CLibrdKafka
+
+/// Cluster metadata requests shared by the consumer and the producer.
+enum KafkaMetadata {
+    /// The partition count of every topic the cluster knows.
+    /// - Throws: `KafkaError` when no broker answers within the timeout.
+    static func partitionCounts(_ handle: OpaquePointer, timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 1, nil, &metadata, timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw KafkaError(
+                code: err.rawValue,
+                message: "no Kafka broker answered within \(timeoutMilliseconds / 1000) s "
+                    + "(\(String(cString: rd_kafka_err2str(err)))): check the broker addresses and that Kafka is running"
+            )
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var result: [String: Int] = [:]
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let topic = metadata.pointee.topics[index]
+            if topic.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                result[String(cString: topic.topic)] = Int(topic.partition_cnt)
+            }
+        }
+        return result
+    }
+}

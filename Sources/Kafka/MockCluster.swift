@@ -1,0 +1,55 @@
+import CLibrdKafka
+import Logging
+
+/// librdkafka's in-process mock Kafka cluster: real Kafka protocol over localhost TCP, for tests,
+/// the demo and `eddy broker`. It keeps only a few MB per partition.
+///
+/// `@unchecked Sendable`: the mock cluster runs on its own librdkafka thread and its C API is thread-safe.
+public final class MockCluster: @unchecked Sendable {
+    private let owner: OpaquePointer
+    private let cluster: OpaquePointer
+    private let context: KafkaClientContext
+
+    /// The `bootstrap.servers` value that reaches the cluster.
+    public let bootstrapServers: String
+
+    /// Starts a cluster of `brokers` brokers on ephemeral localhost ports.
+    public init(brokers: Int = 1, logger: Logger = Logger(label: "eddy.mock-broker")) throws(KafkaError) {
+        context = KafkaClientContext(logger: logger)
+        let conf = try KafkaConfig(["log_level": "3"]).makeHandle()
+        context.install(on: conf)
+        var errorText = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start the mock cluster")
+        }
+        guard let cluster = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {
+            rd_kafka_destroy(rk)
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start the mock cluster")
+        }
+        owner = rk
+        self.cluster = cluster
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(owner)
+    }
+
+    /// Creates `topic` with `partitions` partitions.
+    public func createTopic(_ topic: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
+        let err = rd_kafka_mock_topic_create(cluster, topic, Int32(partitions), Int32(replicationFactor))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "creating topic \(topic)") }
+    }
+
+    /// Takes broker `id` (1-based) down: its connections close and it refuses new ones.
+    public func setBrokerDown(_ id: Int32) {
+        rd_kafka_mock_broker_set_down(cluster, id)
+    }
+
+    /// Brings broker `id` back up.
+    public func setBrokerUp(_ id: Int32) {
+        rd_kafka_mock_broker_set_up(cluster, id)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The SQLite file that holds Eddy's state: WAL mode, one writer, readers (including the `sqlite3`
+/// shell) that never block it.
+///
+/// Durability: `synchronous=NORMAL` in WAL mode survives any crash of the process (`kill -9`); a power
+/// loss may roll back the last transactions, and because state and offsets share each transaction the
+/// rolled-back messages are simply consumed again.
+public final class Store: Sendable {
+    /// The database file's path as given.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating when missing, with owner-only permissions) the database at `path`.
+    /// - Throws: `StoreError` saying why the file cannot be used.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .cannotOpen(path, "the directory \(directory) does not exist; create it or choose another --db")
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw .cannotOpen(path, "the directory \(directory) is not writable; choose another --db")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path, Self.describe(error))
+        }
+    }
+
+    /// Runs `updates` in one IMMEDIATE transaction: all of it commits, or none of it.
+    /// - Throws: `StoreError` when the transaction fails (it is rolled back), or what `updates` threw.
+    public func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(updates)
+        } catch let error as DatabaseError {
+            throw StoreError("writing to \(path) failed: \(Self.describe(error))")
+        }
+    }
+
+    /// Runs `value` on a read-only snapshot.
+    public func read<T>(_ value: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(value)
+        } catch let error as DatabaseError {
+            throw StoreError("reading \(path) failed: \(Self.describe(error))")
+        }
+    }
+
+    /// Checkpoints the WAL and closes every connection.
+    public func close() throws {
+        try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        switch error.resultCode {
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "permission denied or read-only file (\(error.message ?? ""))"
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not an Eddy database or is corrupt"
+        default: return error.message ?? "\(error)"
+        }
+    }
+}

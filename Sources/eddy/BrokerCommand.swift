@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import ServiceLifecycle
+
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run a development Kafka broker (librdkafka's mock cluster) until stopped.",
+        discussion: """
+            Prints its bootstrap address as the first line of standard output. The mock cluster speaks the
+            real Kafka protocol over localhost TCP but keeps only a few MB per partition, so produce while
+            consuming or use more partitions. Not for production.
+
+            Example:
+              eddy broker --partitions 8 --topic user-login
+            """
+    )
+
+    @Option(help: "Partitions of the topic to create.")
+    var partitions: Int = 8
+
+    @Option(help: "The topic to create. [env: EDDY_TOPIC]")
+    var topic: String = Env.string("EDDY_TOPIC", default: "user-login")
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard (1...1024).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 1024") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let cluster = try MockCluster(logger: logger)
+        try cluster.createTopic(topic, partitions: partitions)
+        FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
+        logger.info("development broker running", metadata: ["bootstrap": "\(cluster.bootstrapServers)", "topic": "\(topic)"])
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: IdleService())], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+        withExtendedLifetime(cluster) {}
+    }
+}
+
+/// A service that does nothing until shutdown; keeps `eddy broker` alive.
+private struct IdleService: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,88 @@
+import Logging
+import Testing
+
+@testable import Kafka
+
+/// Records rebalances and starts partitions where the test says.
+private final class RecordingHandler: KafkaRebalanceHandler {
+    var startOffsets: [TopicPartition: Int64] = [:]
+    var assigned: [TopicPartition] = []
+    var revoked: [TopicPartition] = []
+
+    func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        assigned += partitions
+        return startOffsets.filter { partitions.contains($0.key) }
+    }
+
+    func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        revoked += partitions
+        return [:]
+    }
+}
+
+@Suite struct KafkaRoundTripTests {
+    let logger = Logger(label: "test")
+
+    @Test func consumesFromTheOffsetTheHandlerChoosesWithExactBytes() throws {
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: 1)
+        let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+        try producer.produce(topic: "t", partition: 0, key: [1], value: Array("skipped".utf8))
+        try producer.produce(topic: "t", partition: 0, key: nil, value: [0xFF, 0x00, 0x7B], headers: [KafkaHeader(name: "h", value: [7]), KafkaHeader(name: "n", value: nil)])
+        try producer.produce(topic: "t", partition: 0, key: [2], value: nil)
+        try producer.produce(topic: "t", partition: 0, key: [3], value: [])
+        try producer.flush(timeoutMilliseconds: 10_000)
+
+        let handler = RecordingHandler()
+        let partition = TopicPartition(topic: "t", partition: 0)
+        handler.startOffsets = [partition: 1]
+        let consumer = try KafkaConsumer(
+            config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "g"]),
+            rebalanceHandler: handler,
+            logger: logger
+        )
+        try consumer.subscribe(["t"])
+        let batch = KafkaMessageBatch()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while batch.count < 3, ContinuousClock.now < deadline {
+            try consumer.poll(into: batch, maxMessages: 10, timeoutMilliseconds: 200)
+        }
+        try #require(batch.count == 3)
+        #expect(handler.assigned == [partition])
+        #expect(batch[0].offset == 1)
+        #expect(batch[0].value.map(Array.init) == [0xFF, 0x00, 0x7B])
+        #expect(batch[0].key == nil)
+        #expect(batch[0].headers == [KafkaHeader(name: "h", value: [7]), KafkaHeader(name: "n", value: nil)])
+        #expect(batch[1].value == nil, "a tombstone has no value")
+        #expect(batch[1].key.map(Array.init) == [2])
+        #expect(batch[2].value.map(Array.init) == [], "an empty value stays empty, not null")
+        #expect(batch[2].topic == "t")
+
+        try consumer.commit([partition: 4], synchronously: true)
+        #expect(try consumer.committedOffsets([partition], timeoutMilliseconds: 5_000) == [partition: 4])
+        batch.removeAll()
+        consumer.close()
+        #expect(handler.revoked == [partition], "closing revokes the assignment through the handler")
+    }
+
+    @Test func rejectedSettingNamesTheProperty() {
+        do {
+            _ = try KafkaProducer(config: KafkaConfig(["no.such.property": "1"]), logger: logger)
+            Issue.record("an unknown property was accepted")
+        } catch {
+            #expect(error.message.contains("no.such.property"))
+        }
+    }
+
+    @Test func unreachableBrokerIsReportedWithinTheTimeout() throws {
+        let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": "127.0.0.1:1"]), logger: logger)
+        let start = ContinuousClock.now
+        #expect(throws: KafkaError.self) { try producer.topicPartitionCounts(timeoutMilliseconds: 2_000) }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test func secretsAreRedacted() {
+        let config = KafkaConfig(["sasl.password": "hunter2", "ssl.key.password": "k", "sasl.username": "u"])
+        #expect(config.redacted == ["sasl.password": "***", "ssl.key.password": "***", "sasl.username": "u"])
+    }
+}

@@ -1,0 +1,109 @@
+import Engine
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Store
+
+@testable import Logins
+
+/// A mock cluster, a topic, a database file and helpers to run the real consumer service against them.
+final class PipelineFixture {
+    let cluster: MockCluster
+    let topic = "user-login"
+    let directory: String
+    let dbPath: String
+    let logger = Logger(label: "test")
+    let producer: KafkaProducer
+    private(set) var produced: [LoginEventGenerator.Message] = []
+
+    init(partitions: Int) throws {
+        cluster = try MockCluster()
+        try cluster.createTopic(topic, partitions: partitions)
+        directory = NSTemporaryDirectory() + "eddy-pipeline-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        dbPath = directory + "/eddy.db"
+        producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Produces `count` generated messages and waits for their delivery.
+    func produce(count: Int, seed: UInt64, badShare: Double) throws {
+        var generator = LoginEventGenerator(seed: seed, badShare: badShare, baseTime: 1_700_000_000)
+        for _ in 0..<count {
+            let message = generator.next()
+            try producer.produce(topic: topic, key: message.key, value: message.value)
+            produced.append(message)
+        }
+        try producer.flush(timeoutMilliseconds: 30_000)
+    }
+
+    /// Runs the consumer service until it has committed `count` messages, then stops it gracefully.
+    func process(count: Int, batchSize: Int = 1_000) async throws {
+        let store = try Store(path: dbPath)
+        try Migrations.apply(to: store)
+        let stats = EngineStats()
+        var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "eddy-test"])
+        kafka["session.timeout.ms"] = "6000"
+        let service = ConsumerService(
+            configuration: EngineConfiguration(kafka: kafka, topics: [topic], batchSize: batchSize, batchLatencyMilliseconds: 50),
+            store: store,
+            stats: stats,
+            logger: logger
+        ) { LoginsWorkload() }
+        let running = Task { try await service.run() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while stats.consumed < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        running.cancel()
+        try await running.value
+        try store.close()
+        if stats.consumed != count { throw PipelineError("committed \(stats.consumed) messages, expected \(count)") }
+    }
+
+    /// The counts every produced valid message should add up to, by (window, device, locale, version).
+    var expectedCounts: [String: Int] {
+        produced.reduce(into: [:]) { counts, message in
+            guard case .success(let event) = LoginEventParser.parse(message.value) else { return }
+            let key = LoginCountKey(event)
+            counts["\(key.windowStart)|\(key.deviceType)|\(key.locale)|\(key.appVersion)", default: 0] += 1
+        }
+    }
+
+    /// The bad messages' values as they must appear in `failed_messages.payload`: hex, or `NULL`; sorted.
+    var expectedFailedPayloads: [String] {
+        produced.filter { !$0.kind.isValid }.map { Self.render($0.value) }.sorted()
+    }
+
+    static func render(_ bytes: [UInt8]?) -> String {
+        bytes.map { "x'" + $0.map { String(format: "%02x", $0) }.joined() + "'" } ?? "NULL"
+    }
+
+    func storedCounts() throws -> [String: Int] {
+        try DatabaseQueue(path: dbPath).read { db in
+            try Row.fetchAll(db, sql: "SELECT window_start, device_type, locale, app_version, logins FROM login_counts").reduce(into: [:]) {
+                result, row in
+                result["\(row[0] as Int64)|\(row[1] as String)|\(row[2] as String)|\(row[3] as String)"] = row[4]
+            }
+        }
+    }
+
+    func storedFailedPayloads() throws -> [String] {
+        try DatabaseQueue(path: dbPath).read { db in
+            try Data?.fetchAll(db, sql: "SELECT payload FROM failed_messages").map { Self.render($0.map { Array($0) }) }
+        }.sorted()
+    }
+
+    func scalar(_ sql: String) throws -> Int {
+        try DatabaseQueue(path: dbPath).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+}
+
+struct PipelineError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

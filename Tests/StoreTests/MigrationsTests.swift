@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+@Suite struct MigrationsTests {
+    /// The binary carries the migrations; this fails when `migrations/*.sql` changed without
+    /// `make migrations`.
+    @Test func embeddedCopyMatchesTheFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = root.appendingPathComponent("migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files.map { String($0.dropLast(4)) } == Migrations.names, "run `make migrations`")
+        for (file, embedded) in zip(files, Migrations.embedded) {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            #expect(
+                text.trimmingCharacters(in: .newlines) == embedded.sql.trimmingCharacters(in: .newlines),
+                "\(file) differs from the embedded copy: run `make migrations`"
+            )
+        }
+    }
+
+    @Test func migrateCreatesTheSchemaOnceInWALMode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("eddy.db"))
+        #expect(try Migrations.apply(to: store) == Migrations.names)
+        #expect(try Migrations.apply(to: store).isEmpty)
+        #expect(try Migrations.currentVersion(of: store) == Migrations.names.last)
+        let tables = ["consumer_offsets", "failed_messages", "login_events", "login_counts"]
+        let existing = try store.read { db in try tables.filter { try db.tableExists($0) } }
+        #expect(existing == tables)
+        #expect(try store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        let permissions = try FileManager.default.attributesOfItem(atPath: directory.file("eddy.db"))[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        try store.close()
+    }
+
+    @Test func refusesADatabaseFromANewerVersion() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store(path: directory.file("eddy.db"))
+        try Migrations.apply(to: store)
+        try store.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('9999_future')") }
+        #expect(throws: StoreError.self) { try Migrations.apply(to: store) }
+    }
+
+    @Test func missingDirectoryIsAClearError() throws {
+        do {
+            _ = try Store(path: "/nonexistent-eddy-dir/eddy.db")
+            Issue.record("opening a database in a missing directory succeeded")
+        } catch {
+            #expect(error.message.contains("does not exist"))
+        }
+    }
+}

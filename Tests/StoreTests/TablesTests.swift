@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+@Suite struct TablesTests {
+    private func migratedStore(_ directory: TemporaryDirectory) throws -> Store {
+        let store = try Store(path: directory.file("eddy.db"))
+        try Migrations.apply(to: store)
+        return store
+    }
+
+    @Test func offsetsUpsertAndLoadPerTopic() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        try store.write { db in
+            try ConsumerOffsets.save(db, [PartitionOffset(topic: "a", partition: 0, nextOffset: 5), PartitionOffset(topic: "b", partition: 1, nextOffset: 7)], now: 1)
+            try ConsumerOffsets.save(db, [PartitionOffset(topic: "a", partition: 0, nextOffset: 9)], now: 2)
+        }
+        let all = try store.read { try ConsumerOffsets.load($0) }
+        #expect(Set(all) == [PartitionOffset(topic: "a", partition: 0, nextOffset: 9), PartitionOffset(topic: "b", partition: 1, nextOffset: 7)])
+        #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7)])
+    }
+
+    @Test func failedRowsKeepTheExactBytes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        let payload: [UInt8] = [0x7B, 0x00, 0xFF, 0xFE, 0x22]
+        let message = FailedMessage(
+            topic: "t", partition: 3, offset: 42, key: [1, 2], payload: payload,
+            headers: [("trace", [9]), ("empty", nil)], errorClass: "malformed", error: "not UTF-8"
+        )
+        let tombstone = FailedMessage(topic: "t", partition: 3, offset: 43, key: nil, payload: nil, errorClass: "malformed", error: "tombstone (null value)")
+        try store.write { db in
+            try FailedMessages.insertDead(db, message, now: 100)
+            try FailedMessages.insertDead(db, tombstone, now: 100)
+        }
+        let row = try #require(try store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM failed_messages WHERE offset = 42") })
+        #expect(Array(row["payload"] as Data) == payload)
+        #expect(Array(row["key"] as Data) == [1, 2])
+        #expect(row["status"] as String == "dead")
+        #expect(row["attempts"] as Int == 1)
+        #expect(row["headers"] as String == #"[["trace","CQ=="],["empty",null]]"#)
+        let nullPayload = try store.read { db in try Bool.fetchOne(db, sql: "SELECT payload IS NULL FROM failed_messages WHERE offset = 43") }
+        #expect(nullPayload == true)
+        #expect(try store.read { db in try FailedMessages.counts(db).map(\.count) } == [2])
+        // The same message can never be recorded twice.
+        #expect(throws: (any Error).self) { try store.write { db in try FailedMessages.insertDead(db, message, now: 101) } }
+    }
+}

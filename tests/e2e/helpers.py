@@ -1,0 +1,86 @@
+"""Helpers shared by the end-to-end tests: read a topic independently, query the database, run eddy."""
+import collections
+import sqlite3
+import subprocess
+import time
+
+from kafka import KafkaConsumer, TopicPartition
+
+import rules
+
+
+def read_topic(bootstrap, topic):
+    """Every message of `topic`, read with kafka-python (an independent client): (partition, offset, value)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, api_version=(2, 5))
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        messages = []
+        deadline = time.time() + 60
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            assert time.time() < deadline, "reading the topic back took too long"
+            for tp, records in consumer.poll(timeout_ms=500).items():
+                messages += [(tp.partition, record.offset, record.value) for record in records]
+        return messages
+    finally:
+        consumer.close()
+
+
+def expected_state(messages):
+    """What eddy must hold for `messages`: counts by key, valid (partition, offset)s, failed rows."""
+    counts = collections.Counter()
+    valid = set()
+    failed = {}
+    for partition, offset, value in messages:
+        verdict, key = rules.classify(value)
+        if verdict == "valid":
+            counts[key] += 1
+            valid.add((partition, offset))
+        else:
+            failed[(partition, offset)] = (verdict, value)
+    return counts, valid, failed
+
+
+def stored_state(db_path):
+    """The same three things as eddy stored them."""
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        counts = collections.Counter(
+            {tuple(row[:4]): row[4] for row in db.execute(
+                "SELECT window_start, device_type, locale, app_version, logins FROM login_counts")}
+        )
+        valid = set(db.execute("SELECT partition, offset FROM login_events"))
+        failed = {(p, o): (c, v) for p, o, c, v in db.execute(
+            "SELECT partition, offset, error_class, payload FROM failed_messages")}
+        events = db.execute("SELECT COUNT(*) FROM login_events").fetchone()[0]
+    assert events == len(valid), "login_events holds a (partition, offset) twice"
+    return counts, valid, failed
+
+
+def committed_total(db_path):
+    """The sum of stored next offsets: how many messages are done when every topic starts at 0."""
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
+            return db.execute("SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def wait_for_total(db_path, total, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if committed_total(db_path) >= total:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"eddy committed {committed_total(db_path)} of {total} messages in {timeout} s")
+
+
+def run_eddy(eddy_bin, bootstrap, db_path, *extra, log=None):
+    """Starts `eddy run` in the background."""
+    return subprocess.Popen(
+        [eddy_bin, "run", "--brokers", bootstrap, "--db", str(db_path), "--group", "e2e",
+         "--batch-size", "2000", "--batch-latency-ms", "50", *extra],
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
+    )
