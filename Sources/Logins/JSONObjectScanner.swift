@@ -297,7 +297,9 @@ struct JSONObjectScanner {
             }
             throw syntaxError("lone surrogate escape \\u\(hexUnit(unit))", at: i)
         default:
-            throw syntaxError("invalid escape \\\(JSONByte.describe(byte(i + 1)))", at: i)
+            let c = byte(i + 1)
+            let shown = c > 0x20 && c < 0x7F ? "'\\\(Character(Unicode.Scalar(c)))'" : "(backslash followed by byte \(JSONByte.hex(c)))"
+            throw syntaxError("invalid escape \(shown)", at: i)
         }
     }
 

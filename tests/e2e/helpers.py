@@ -1,5 +1,7 @@
 """Helpers shared by the end-to-end tests: read a topic independently, query the database, run eddy."""
 import collections
+import os
+import pathlib
 import sqlite3
 import subprocess
 import time
@@ -76,11 +78,28 @@ def wait_for_total(db_path, total, timeout):
     raise AssertionError(f"eddy committed {committed_total(db_path)} of {total} messages in {timeout} s")
 
 
-def run_eddy(eddy_bin, bootstrap, db_path, *extra, log=None):
-    """Starts `eddy run` in the background."""
-    return subprocess.Popen(
-        [eddy_bin, "run", "--brokers", bootstrap, "--db", str(db_path), "--group", "e2e",
-         "--batch-size", "2000", "--batch-latency-ms", "50", *extra],
-        stdout=log or subprocess.DEVNULL,
-        stderr=log or subprocess.DEVNULL,
-    )
+# A killed member stays in the group until its session times out; the default (45 s) would make every
+# restart wait that long, so the tests use the mock broker's smallest practical timeout.
+RUN_ENV = {"EDDY_KAFKA_SESSION_TIMEOUT_MS": "6000"}
+
+
+def run_eddy(eddy_bin, bootstrap, db_path, log_path, *extra):
+    """Starts `eddy run` in the background, logging to `log_path`."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [eddy_bin, "run", "--brokers", bootstrap, "--db", str(db_path), "--group", "e2e",
+             "--batch-size", "2000", "--batch-latency-ms", "50", *extra],
+            stdout=log,
+            stderr=log,
+            env=dict(os.environ, **RUN_ENV),
+        )
+
+
+def wait_for_log(log_path, text, timeout):
+    """Waits until `text` appears in the log; returns whether it did."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if text in pathlib.Path(log_path).read_text(errors="replace"):
+            return True
+        time.sleep(0.1)
+    return False
