@@ -56,7 +56,9 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(topic, partitions: partitions)
         let store = try Store(path: db)
         try Migrations.apply(to: store)
-        print("eddy demo: broker at \(cluster.bootstrapServers), topic \(topic) (\(partitions) partitions), database \(db)")
+        FileHandle.standardOutput.write(
+            Data("eddy demo: broker at \(cluster.bootstrapServers), topic \(topic) (\(partitions) partitions), database \(db)\n".utf8)
+        )
 
         var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers])
         let producer = try KafkaProducer(config: kafka, logger: logger)

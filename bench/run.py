@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Eddy's benchmark: raw librdkafka consumption (kcat) vs `eddy run` on the same topic, same invocation.
+
+Produces N events once to a development broker (`eddy broker`), then measures
+  (a) kcat reading every message and discarding it: the raw librdkafka baseline;
+  (b) `eddy run` processing the topic to its last offset with every guarantee on,
+and prints events/s for both, their ratio and eddy's peak RSS; the table is also written as JSON.
+"""
+import argparse
+import json
+import os
+import pathlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def start_broker(eddy, partitions):
+    broker = subprocess.Popen([eddy, "broker", "--partitions", str(partitions), "--log-level", "warning"],
+                              stdout=subprocess.PIPE, text=True)
+    return broker, broker.stdout.readline().strip()
+
+
+def raw_consume(bootstrap, topic, expected):
+    """kcat: a C librdkafka consumer that reads to the end of every partition and exits."""
+    started = time.monotonic()
+    result = subprocess.run(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q",
+                             "-f", "%o\n"], stdout=subprocess.PIPE, check=True)
+    seconds = time.monotonic() - started
+    count = result.stdout.count(b"\n")
+    if count != expected:
+        sys.exit(f"kcat read {count} messages, expected {expected}")
+    return {"events": count, "seconds": seconds, "events_per_second": count / seconds}
+
+
+def committed(db):
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def peak_rss_mb(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def eddy_run(eddy, bootstrap, expected, workdir, extra_env=None):
+    """`eddy run` from the first committed batch (after the group join) to the last offset."""
+    db = workdir / "bench.db"
+    log = open(workdir / "eddy-run.log", "wb")
+    env = dict(os.environ, **(extra_env or {}))
+    process = subprocess.Popen([eddy, "run", "--brokers", bootstrap, "--db", str(db), "--group", "bench",
+                                "--log-level", "warning"], stdout=log, stderr=log, env=env)
+    deadline = time.monotonic() + 600
+    first = None
+    while committed(db) < expected:
+        if process.poll() is not None:
+            sys.exit(f"eddy run exited with {process.returncode}; see {workdir / 'eddy-run.log'}")
+        if time.monotonic() > deadline:
+            sys.exit("eddy run did not finish within 10 minutes")
+        done = committed(db)
+        if first is None and done > 0:
+            first = (time.monotonic(), done)
+        time.sleep(0.02)
+    finished = time.monotonic()
+    rss = peak_rss_mb(process.pid)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    start_time, start_count = first if first else (finished, 0)
+    steady = (expected - start_count) / max(finished - start_time, 1e-9)
+    return {"events": expected, "steady_events_per_second": steady, "peak_rss_mb": rss,
+            "seconds_after_first_batch": finished - start_time}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--eddy", default=".build/release/eddy", help="the eddy binary (build with -c release)")
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--partitions", type=int, default=64)
+    parser.add_argument("--bad-share", type=float, default=0.05)
+    parser.add_argument("--json", default="bench/results/latest.json")
+    args = parser.parse_args()
+
+    broker, bootstrap = start_broker(args.eddy, args.partitions)
+    try:
+        print(f"producing {args.events} events to {bootstrap} ({args.partitions} partitions)...", flush=True)
+        subprocess.run([args.eddy, "produce", "--brokers", bootstrap, "--count", str(args.events),
+                        "--bad-share", str(args.bad_share), "--log-level", "warning"], check=True,
+                       stdout=subprocess.DEVNULL)
+        raw = raw_consume(bootstrap, "user-login", args.events)
+        with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
+            eddy = eddy_run(args.eddy, bootstrap, args.events, pathlib.Path(workdir))
+    finally:
+        broker.terminate()
+        broker.wait(timeout=10)
+
+    ratio = eddy["steady_events_per_second"] / raw["events_per_second"]
+    print()
+    print(f"{'system':<40} {'events/s':>12} {'peak RSS':>10}")
+    print(f"{'raw librdkafka consumer (kcat)':<40} {raw['events_per_second']:>12,.0f} {'-':>10}")
+    print(f"{'eddy run (events + counts + offsets)':<40} {eddy['steady_events_per_second']:>12,.0f} "
+          f"{eddy['peak_rss_mb']:>8.0f}MB")
+    print(f"\neddy / raw: {ratio:.2f}")
+    result = {"date": time.strftime("%Y-%m-%d"), "events": args.events, "partitions": args.partitions,
+              "raw": raw, "eddy": eddy, "ratio": ratio}
+    path = pathlib.Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
