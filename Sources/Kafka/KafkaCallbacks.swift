@@ -37,8 +37,8 @@ func kafkaRebalanceCallback(
     _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
     _ opaque: UnsafeMutableRawPointer?
 ) {
-    guard let context = KafkaClientContext.from(opaque), let partitions else { return }
-    context.rebalance?(err, partitions)
+    guard let context = KafkaClientContext.from(opaque), let rk, let partitions else { return }
+    context.rebalance?(rk, err, partitions)
 }
 
 func kafkaDeliveryCallback(_ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {

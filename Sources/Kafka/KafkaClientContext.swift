@@ -10,7 +10,7 @@ import Synchronization
 final class KafkaClientContext: @unchecked Sendable {
     let logger: Logger
     let errors = Mutex<[KafkaError]>([])
-    var rebalance: ((rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
+    var rebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     var delivery: (@Sendable (UInt64, KafkaError?) -> Void)?
 
     init(logger: Logger) {

@@ -22,9 +22,8 @@ public struct KafkaConfig: Sendable {
     /// Names whose values are secrets and must never be printed.
     public static func isSecret(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return ["password", "secret", "sasl.oauthbearer.config", "ssl.key.pem", "ssl_key"].contains {
-            lowered.contains($0)
-        }
+        return lowered.contains("password") || lowered.contains("secret")
+            || ["sasl.oauthbearer.config", "ssl.key.pem"].contains(lowered)
     }
 
     /// The properties with secret values replaced by `***`, for logs and error messages.

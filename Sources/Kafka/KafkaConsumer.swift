@@ -33,7 +33,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         let conf = try config.makeHandle()
         var errorText = [CChar](repeating: 0, count: 512)
         weak var weakSelf: KafkaConsumer?
-        context.rebalance = { err, partitions in weakSelf?.rebalance(err, partitions) }
+        context.rebalance = { rk, err, partitions in
+            if let consumer = weakSelf {
+                consumer.rebalance(err, partitions)
+            } else {
+                // The consumer is being destroyed: nothing to flush, just let everything go.
+                rd_kafka_assign(rk, nil)
+            }
+        }
         context.install(on: conf)
         guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)

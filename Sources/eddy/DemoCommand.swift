@@ -48,9 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
-            try FileManager.default.removeItem(atPath: db + suffix)
-        }
+        try DemoDatabase.removeEarlierDemo(at: db)
         let topic = "user-login"
         let cluster = try MockCluster(logger: logger)
         try cluster.createTopic(topic, partitions: partitions)
@@ -61,7 +59,8 @@ struct DemoCommand: AsyncParsableCommand {
         )
 
         var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers])
-        let producer = try KafkaProducer(config: kafka, logger: logger)
+        let tally = DeliveryTally()
+        let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: tally.handler)
         kafka["group.id"] = "eddy-demo"
         let stats = EngineStats()
         let consumer = ConsumerService(
@@ -83,6 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        try tally.check(produced: driver.result.produced)
         try DemoSummary(store: store, produced: driver.result.produced, seconds: driver.result.processingSeconds).print()
         try store.close()
         withExtendedLifetime(cluster) {}

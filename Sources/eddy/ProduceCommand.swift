@@ -44,12 +44,17 @@ struct ProduceCommand: ParsableCommand {
         let logger = logging.bootstrap()
         var kafka = try connection.kafkaConfig()
         kafka.setDefault("linger.ms", "20")
-        let producer = try KafkaProducer(config: kafka, logger: logger)
-        _ = try producer.topicPartitionCounts(timeoutMilliseconds: 10_000)
+        let tally = DeliveryTally()
+        let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: tally.handler)
+        let topics = try producer.topicPartitionCounts(timeoutMilliseconds: 10_000)
+        if topics[connection.topic] == nil {
+            logger.warning("topic \(connection.topic) does not exist; producing relies on the broker creating it")
+        }
         let run = GeneratorRun(topic: connection.topic, count: count, rate: rate, seed: seed, badShare: badShare)
         let summary = try run.run(producer: producer) { produced in
             if produced % 100_000 == 0 { logger.info("produced \(produced) of \(count)") }
         }
+        try tally.check(produced: summary.produced)
         print(
             "produced \(summary.produced) events (\(summary.bad) bad) to \(connection.topic) in "
                 + String(format: "%.1f s", summary.seconds)

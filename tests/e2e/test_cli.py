@@ -63,3 +63,27 @@ def test_broker_prints_its_address_first(broker_factory):
     broker = broker_factory(partitions=2)
     host, port = broker.bootstrap.rsplit(":", 1)
     assert host and int(port) > 0
+
+
+def test_demo_runs_the_whole_pipeline_and_prints_the_summary(eddy_bin, tmp_path):
+    db = tmp_path / "demo.db"
+    result = run(eddy_bin, "demo", "--events", "3000", "--partitions", "2", "--db", str(db), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "events produced   3000" in result.stdout
+    assert "sqlite3 " + str(db) in result.stdout
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        valid = conn.execute("SELECT COUNT(*) FROM login_events").fetchone()[0]
+        failed = conn.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
+        logins = conn.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+    assert valid + failed == 3000 and logins == valid and failed > 0
+
+
+def test_demo_never_deletes_a_file_that_is_not_an_eddy_database(eddy_bin, tmp_path):
+    precious = tmp_path / "notes.db"
+    precious.write_text("my notes")
+    result = run(eddy_bin, "demo", "--events", "10", "--db", str(precious))
+    assert result.returncode != 0
+    assert "not an Eddy database" in result.stderr
+    assert precious.read_text() == "my notes"
