@@ -8,8 +8,8 @@ struct BrokerCommand: AsyncParsableCommand {
         commandName: "broker",
         abstract: "Run a development Kafka broker (librdkafka's mock cluster) until stopped.",
         discussion: """
-            Prints its bootstrap address as the first line of standard output. The mock cluster speaks the
-            real Kafka protocol over localhost TCP but keeps only a few MB per partition, so produce while
+            Prints its bootstrap address as the first line of standard output. The mock cluster speaks the \
+            real Kafka protocol over localhost TCP but keeps only a few MB per partition, so produce while \
             consuming or use more partitions. Not for production.
 
             Example:

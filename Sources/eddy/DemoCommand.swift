@@ -12,8 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole pipeline on this machine with no setup: broker, generator, processor.",
         discussion: """
-            Starts a development broker (librdkafka's mock cluster) in this process, produces --events
-            synthetic user-login events (a share of them bad) while Eddy consumes them into --db, shows
+            Starts a development broker (librdkafka's mock cluster) in this process, produces --events \
+            synthetic user-login events (a share of them bad) while Eddy consumes them into --db, shows \
             progress, then prints a summary and sqlite3 queries to try.
 
             Example:

@@ -6,19 +6,19 @@ struct EddyCommand: AsyncParsableCommand {
         commandName: "eddy",
         abstract: "Kafka stream processing into one SQLite file, exactly once per message.",
         discussion: """
-            Eddy consumes a Kafka topic of user-login events, validates each one, and applies every batch in
-            ONE SQLite transaction that also stores each partition's next offset: a crash at any instant
-            neither loses nor double-counts a message. Messages that fail land in the failed_messages table
+            Eddy consumes a Kafka topic of user-login events, validates each one, and applies every batch in \
+            ONE SQLite transaction that also stores each partition's next offset: a crash at any instant \
+            neither loses nor double-counts a message. Messages that fail land in the failed_messages table \
             with their exact bytes. Query the results with the plain sqlite3 shell while Eddy runs.
 
-            Every option also reads an EDDY_* environment variable (shown in each option's help), and any
-            librdkafka property passes through as EDDY_KAFKA_<NAME> (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL);
+            Every option also reads an EDDY_* environment variable (shown in each option's help), and any \
+            librdkafka property passes through as EDDY_KAFKA_<NAME> (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL); \
             a *_FILE variant reads the value from a file.
 
             Try it with no setup:
               eddy demo
             Or step by step:
-              eddy broker --partitions 8 &            # prints its bootstrap address, e.g. 127.0.0.1:39091
+              eddy broker --partitions 8 &      # prints e.g. 127.0.0.1:39091
               eddy produce --brokers 127.0.0.1:39091 --count 100000 --bad-share 0.05
               eddy run --brokers 127.0.0.1:39091 --db eddy.db
               sqlite3 eddy.db "SELECT device_type, SUM(logins) FROM login_counts GROUP BY 1"

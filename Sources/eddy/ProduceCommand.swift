@@ -7,14 +7,13 @@ struct ProduceCommand: ParsableCommand {
         commandName: "produce",
         abstract: "Produce synthetic user-login events, with a share of bad messages of every kind.",
         discussion: """
-            Events look like the real stream: {"user_id":"...","app_version":"2.3.0","device_type":"android",
-            "ip":"199.172.111.135","locale":"RU","device_id":"593-47-5928","timestamp":"1694479551"}, with
-            missing and null fields, integer timestamps and extra fields. Bad messages cover every failure
-            Eddy knows: invalid UTF-8, broken JSON, non-objects, empty values, tombstones, and each broken rule.
+            Events look like the real stream, with user_id, app_version, device_type, ip, locale, device_id and timestamp, with \
+            missing and null fields, integer timestamps and extra fields. Bad messages cover every failure \
+            Eddy knows: invalid UTF-8, broken JSON, non-objects, empty values, tombstones, and each broken rule. \
             The same --seed produces the same events.
 
             Example:
-              eddy produce --brokers 127.0.0.1:39091 --count 100000 --rate 20000 --bad-share 0.05
+              eddy produce --brokers 127.0.0.1:39091 --count 100000 --rate 20000
             """
     )
 

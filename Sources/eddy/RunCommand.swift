@@ -9,12 +9,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the service: consume, validate, apply each batch in one transaction, commit.",
         discussion: """
-            Consumes --topic as member of --group and keeps the results in --db (created and migrated when
-            needed). Each partition resumes at the offset stored in the database. SIGTERM or SIGINT commits
+            Consumes --topic as member of --group and keeps the results in --db (created and migrated when \
+            needed). Each partition resumes at the offset stored in the database. SIGTERM or SIGINT commits \
             the batch in hand, commits offsets to Kafka, leaves the group and exits 0.
 
             Example:
-              eddy run --brokers kafka-1:9092,kafka-2:9092 --topic user-login --group eddy --db /var/lib/eddy/eddy.db
+              eddy run --brokers kafka-1:9092 --group eddy --db /var/lib/eddy/eddy.db
             """
     )
 
