@@ -27,4 +27,6 @@ CREATE TABLE failed_messages (
     UNIQUE (topic, partition, offset)
 );
 CREATE INDEX failed_messages_by_status ON failed_messages (status, error_class);
-CREATE INDEX failed_messages_to_reprocess ON failed_messages (reprocess) WHERE reprocess = 1;
+-- What the service looks for every few seconds: rows flagged by an operator, and retries that are due.
+CREATE INDEX failed_messages_flagged ON failed_messages (topic, partition, offset) WHERE reprocess = 1;
+CREATE INDEX failed_messages_retry_due ON failed_messages (next_attempt_at) WHERE status = 'retrying';

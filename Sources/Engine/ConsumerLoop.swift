@@ -19,6 +19,9 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private let stop: StopFlag
     private let now: @Sendable () -> Int64
     private let batch = KafkaMessageBatch()
+    private let failedRunner: FailedMessageRunner
+    private let failedRunLimit = 1_000
+    private var nextFailedCheck = ContinuousClock.now
     private var consumer: KafkaConsumer?
     private var assigned: Set<TopicPartition> = []
     private var broken = false
@@ -39,6 +42,15 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         self.logger = logger
         self.stop = stop
         self.now = now
+        failedRunner = FailedMessageRunner(
+            store: store,
+            workload: workload,
+            policy: configuration.retryPolicy,
+            stats: stats,
+            logger: logger,
+            now: now,
+            batchLimit: failedRunLimit
+        )
     }
 
     /// Consumes until the stop flag is set, then commits the batch in hand, leaves the group and returns.
@@ -64,18 +76,28 @@ final class ConsumerLoop: KafkaRebalanceHandler {
                 timeoutMilliseconds: configuration.batchLatencyMilliseconds
             )
             try commitBatch()
+            try runFailedMessagesWhenDue()
         }
         try commitBatch()
         logger.info("stopping: last batch committed, leaving the group")
     }
 
-    // MARK: - The transaction
+    // MARK: - The transactions
+
+    /// Every `failedCheckIntervalMilliseconds`, runs flagged rows and due retries; straight away again
+    /// while a run comes back full.
+    private func runFailedMessagesWhenDue() throws {
+        guard ContinuousClock.now >= nextFailedCheck else { return }
+        let run = try failedRunner.runDue()
+        nextFailedCheck =
+            run == failedRunLimit ? .now : .now.advanced(by: .milliseconds(configuration.failedCheckIntervalMilliseconds))
+    }
 
     /// Stages every message of the batch in hand and commits it with its offsets in one transaction.
     private func commitBatch() throws {
         guard !batch.isEmpty, !broken else { return }
         var nextOffsets: [TopicPartition: Int64] = [:]
-        var failures: [FailedMessage] = []
+        var failures: [(FailedMessage, isTransient: Bool)] = []
         batch.forEach { message in
             let incoming = IncomingMessage(
                 topic: message.topic,
@@ -85,7 +107,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
                 value: message.value
             )
             if let failure = workload.stage(incoming) {
-                failures.append(Self.failedMessage(message, failure))
+                failures.append((Self.failedMessage(message, failure), failure.isTransient))
             }
             let partition = TopicPartition(topic: message.topic, partition: message.partition)
             nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
@@ -95,7 +117,12 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         do {
             try store.write { db in
                 try workload.apply(db, now: timestamp)
-                for failure in failures { try FailedMessages.insertDead(db, failure, now: timestamp) }
+                for (message, isTransient) in failures {
+                    let next =
+                        isTransient
+                        ? configuration.retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
+                    try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp)
+                }
                 try ConsumerOffsets.save(
                     db,
                     nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },

@@ -12,18 +12,26 @@ public struct EngineConfiguration: Sendable {
     public var batchLatencyMilliseconds: Int
     /// How long to wait for a broker to answer at start, in milliseconds.
     public var connectTimeoutMilliseconds: Int32
+    /// When transient failures are tried again.
+    public var retryPolicy: RetryPolicy
+    /// How often to look for flagged rows and due retries in `failed_messages`, in milliseconds.
+    public var failedCheckIntervalMilliseconds: Int
 
     public init(
         kafka: KafkaConfig,
         topics: [String],
         batchSize: Int = 10_000,
         batchLatencyMilliseconds: Int = 100,
-        connectTimeoutMilliseconds: Int32 = 10_000
+        connectTimeoutMilliseconds: Int32 = 10_000,
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        failedCheckIntervalMilliseconds: Int = 1_000
     ) {
         self.kafka = kafka
         self.topics = topics
         self.batchSize = batchSize
         self.batchLatencyMilliseconds = batchLatencyMilliseconds
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.retryPolicy = retryPolicy
+        self.failedCheckIntervalMilliseconds = failedCheckIntervalMilliseconds
     }
 }

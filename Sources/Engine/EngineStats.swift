@@ -6,6 +6,8 @@ public final class EngineStats: Sendable {
     private let failedCount = Atomic<Int>(0)
     private let batchCount = Atomic<Int>(0)
     private let assignedCount = Atomic<Int>(0)
+    private let reprocessedCount = Atomic<Int>(0)
+    private let resolvedCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -17,6 +19,16 @@ public final class EngineStats: Sendable {
     public var batches: Int { batchCount.load(ordering: .relaxed) }
     /// Partitions currently assigned.
     public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
+
+    /// Failed rows run through the workload again (retries and operator reprocessing).
+    public var reprocessed: Int { reprocessedCount.load(ordering: .relaxed) }
+    /// Failed rows that succeeded on a later attempt and are now `resolved`.
+    public var resolved: Int { resolvedCount.load(ordering: .relaxed) }
+
+    func recordReprocessing(run: Int, resolved: Int) {
+        reprocessedCount.add(run, ordering: .relaxed)
+        resolvedCount.add(resolved, ordering: .relaxed)
+    }
 
     func recordBatch(messages: Int, failed: Int) {
         consumedCount.add(messages, ordering: .relaxed)

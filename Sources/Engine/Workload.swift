@@ -22,9 +22,13 @@ public struct WorkloadFailure: Error, Sendable, Equatable {
     public var errorClass: String
     /// The rule that was broken, in words.
     public var reason: String
+    /// The message may succeed later (a dependency that is down, a workload-defined condition): it is
+    /// retried with backoff. A permanent failure is `dead` at once, until an operator reprocesses it.
+    public var isTransient: Bool
 
-    public init(errorClass: String, reason: String) {
+    public init(errorClass: String, reason: String, isTransient: Bool = false) {
         self.errorClass = errorClass
         self.reason = reason
+        self.isTransient = isTransient
     }
 }

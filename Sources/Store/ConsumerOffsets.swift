@@ -7,11 +7,11 @@ public enum ConsumerOffsets {
     public static func load(_ db: Database, topic: String? = nil) throws -> [PartitionOffset] {
         let rows =
             if let topic {
-                try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM consumer_offsets WHERE topic = ?", arguments: [topic])
+                try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset, updated_at FROM consumer_offsets WHERE topic = ?", arguments: [topic])
             } else {
-                try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM consumer_offsets")
+                try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset, updated_at FROM consumer_offsets")
             }
-        return rows.map { PartitionOffset(topic: $0[0], partition: $0[1], nextOffset: $0[2]) }
+        return rows.map { PartitionOffset(topic: $0[0], partition: $0[1], nextOffset: $0[2], updatedAt: $0[3]) }
     }
 
     /// Upserts `offsets` inside the caller's transaction.

@@ -3,23 +3,102 @@ import GRDB
 
 /// The `failed_messages` table: the retry table and the dead-letter store.
 public enum FailedMessages {
-    /// Inserts `message` as a `dead` row inside the caller's transaction.
+    /// Inserts `message` inside the caller's transaction: `dead`, or `retrying` until `nextAttemptAt`.
     /// - Throws: when the row cannot be written; the caller's transaction must then fail so that the
     ///   offset never moves past a message recorded nowhere.
-    public static func insertDead(_ db: Database, _ message: FailedMessage, now: Int64) throws {
+    public static func insert(_ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64) throws {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO failed_messages
                     (topic, partition, offset, key, payload, headers, error_class, error, attempts, status,
-                     first_failed_at, last_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'dead', ?, ?)
+                     first_failed_at, last_attempt_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                 """
         )
         try statement.execute(arguments: [
             message.topic, message.partition, message.offset,
             message.key.map { Data($0) }, message.payload.map { Data($0) }, encodeHeaders(message.headers),
-            message.errorClass, message.error, now, now,
+            message.errorClass, message.error, (nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue,
+            now, now, nextAttemptAt,
         ])
+    }
+
+    /// Rows to run through the workload now, in their original (topic, partition, offset) order: those
+    /// an operator flagged (`reprocess = 1`) and retries whose time has come.
+    public static func due(_ db: Database, now: Int64, limit: Int) throws -> [StoredFailure] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(StoredFailure.columns) FROM failed_messages
+                WHERE (reprocess = 1 AND status != 'resolved') OR (status = 'retrying' AND next_attempt_at <= ?)
+                ORDER BY topic, partition, offset LIMIT ?
+                """,
+            arguments: [now, limit]
+        ).map(StoredFailure.init(row:))
+    }
+
+    /// Marks row `id` resolved: its effect was applied in the same transaction.
+    public static func recordSuccess(_ db: Database, id: Int64, now: Int64) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE failed_messages SET status = 'resolved', reprocess = 0, attempts = attempts + 1,
+                    last_attempt_at = ?, next_attempt_at = NULL
+                WHERE id = ?
+                """
+        ).execute(arguments: [now, id])
+    }
+
+    /// Records another failed attempt of row `id`: `retrying` until `nextAttemptAt`, or `dead` when it is nil.
+    public static func recordFailure(
+        _ db: Database,
+        id: Int64,
+        errorClass: String,
+        error: String,
+        nextAttemptAt: Int64?,
+        now: Int64
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE failed_messages SET status = ?, reprocess = 0, attempts = attempts + 1, error_class = ?,
+                    error = ?, last_attempt_at = ?, next_attempt_at = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: [
+            (nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue, errorClass, error, now, nextAttemptAt, id,
+        ])
+    }
+
+    /// Sets `reprocess = 1` on the rows `filter` selects that are not resolved.
+    /// - Returns: how many rows were flagged.
+    public static func flag(_ db: Database, _ filter: FailureFilter) throws -> Int {
+        let condition = filter.condition
+        try db.execute(
+            sql: "UPDATE failed_messages SET reprocess = 1 WHERE status != 'resolved' AND (\(condition.sql))",
+            arguments: condition.arguments
+        )
+        return db.changesCount
+    }
+
+    /// The rows `filter` selects, newest attempt first.
+    public static func list(_ db: Database, _ filter: FailureFilter, limit: Int) throws -> [StoredFailure] {
+        let condition = filter.condition
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT \(StoredFailure.columns) FROM failed_messages WHERE \(condition.sql) ORDER BY last_attempt_at DESC, id DESC LIMIT \(limit)",
+            arguments: condition.arguments
+        ).map(StoredFailure.init(row:))
+    }
+
+    /// How many rows `filter` selects.
+    public static func count(_ db: Database, _ filter: FailureFilter) throws -> Int {
+        let condition = filter.condition
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_messages WHERE \(condition.sql)", arguments: condition.arguments) ?? 0
+    }
+
+    /// Row `id`, or `nil`.
+    public static func find(_ db: Database, id: Int64) throws -> StoredFailure? {
+        try Row.fetchOne(db, sql: "SELECT \(StoredFailure.columns) FROM failed_messages WHERE id = ?", arguments: [id])
+            .map(StoredFailure.init(row:))
     }
 
     /// Row counts by status and error class.

@@ -7,35 +7,33 @@ import Synchronization
 enum Env {
     private static let problems = Mutex<[String]>([])
 
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
     static func string(_ name: String, default value: String) -> String {
-        ProcessInfo.processInfo.environment[name] ?? value
+        environment[name] ?? value
+    }
+
+    /// Remembers a variable that did not parse, for ``check()``.
+    static func record(_ problem: String) {
+        problems.withLock { $0.append(problem) }
     }
 
     static func int(_ name: String, default value: Int) -> Int {
-        guard let text = ProcessInfo.processInfo.environment[name] else { return value }
+        guard let text = environment[name] else { return value }
         guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            problems.withLock { $0.append("\(name)=\(text) is not a whole number") }
-            return value
-        }
-        return parsed
-    }
-
-    static func double(_ name: String, default value: Double) -> Double {
-        guard let text = ProcessInfo.processInfo.environment[name] else { return value }
-        guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)) else {
-            problems.withLock { $0.append("\(name)=\(text) is not a number") }
+            record("\(name)=\(text) is not a whole number")
             return value
         }
         return parsed
     }
 
     static func bool(_ name: String, default value: Bool) -> Bool {
-        guard let text = ProcessInfo.processInfo.environment[name]?.lowercased() else { return value }
+        guard let text = environment[name]?.lowercased() else { return value }
         switch text {
         case "1", "true", "yes", "on": return true
         case "0", "false", "no", "off", "": return false
         default:
-            problems.withLock { $0.append("\(name)=\(text) is not true or false") }
+            record("\(name)=\(text) is not true or false")
             return value
         }
     }

@@ -2,26 +2,46 @@ import ArgumentParser
 import Engine
 import Kafka
 
-/// The consumer group, the database and the batch shape of the processor.
+/// The consumer group, the database, the batch shape and the retry policy of the processor.
 struct ProcessingOptions: ParsableArguments {
     @Option(help: "Kafka consumer group; instances in one group share the partitions. [env: EDDY_GROUP]")
     var group: String = Env.string("EDDY_GROUP", default: "eddy")
 
-    @Option(help: "The SQLite database file; created when missing. [env: EDDY_DB]")
-    var db: String = Env.string("EDDY_DB", default: "eddy.db")
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The most messages in one transaction. [env: EDDY_BATCH_SIZE]")
     var batchSize: Int = Env.int("EDDY_BATCH_SIZE", default: 10_000)
 
-    @Option(help: "The longest a batch waits to fill, in milliseconds. [env: EDDY_BATCH_LATENCY_MS]")
-    var batchLatencyMs: Int = Env.int("EDDY_BATCH_LATENCY_MS", default: 100)
+    @Option(help: "The longest a batch waits to fill (250ms, 1s, ...). [env: EDDY_BATCH_LATENCY]")
+    var batchLatency: TimeSpan = Env.timeSpan("EDDY_BATCH_LATENCY", default: "100ms")
+
+    @Option(help: "Attempts for a transient failure, the first included, before its row is dead. [env: EDDY_MAX_ATTEMPTS]")
+    var maxAttempts: Int = Env.int("EDDY_MAX_ATTEMPTS", default: 5)
+
+    @Option(help: "The wait before the first retry; it doubles after each attempt, with ±20% jitter. [env: EDDY_RETRY_BACKOFF]")
+    var retryBackoff: TimeSpan = Env.timeSpan("EDDY_RETRY_BACKOFF", default: "5s")
+
+    @Option(help: "The longest wait between two retries. [env: EDDY_RETRY_MAX_BACKOFF]")
+    var retryMaxBackoff: TimeSpan = Env.timeSpan("EDDY_RETRY_MAX_BACKOFF", default: "10m")
+
+    @Option(
+        help: "How often to look for failed_messages rows flagged with reprocess = 1 and for due retries. [env: EDDY_REPROCESS_INTERVAL]"
+    )
+    var reprocessInterval: TimeSpan = Env.timeSpan("EDDY_REPROCESS_INTERVAL", default: "1s")
 
     func validate() throws {
         try Env.check()
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
         guard (1...1_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000000; got \(batchSize)") }
-        guard (1...60_000).contains(batchLatencyMs) else {
-            throw ValidationError("--batch-latency-ms must be between 1 and 60000; got \(batchLatencyMs)")
+        guard (1...60_000).contains(batchLatency.milliseconds) else {
+            throw ValidationError("--batch-latency must be between 1ms and 60s; got \(batchLatency)")
+        }
+        guard (1...100).contains(maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100; got \(maxAttempts)") }
+        guard retryBackoff.seconds >= 1, retryMaxBackoff.milliseconds >= retryBackoff.milliseconds else {
+            throw ValidationError("--retry-backoff must be at least 1s and at most --retry-max-backoff")
+        }
+        guard (10...3_600_000).contains(reprocessInterval.milliseconds) else {
+            throw ValidationError("--reprocess-interval must be between 10ms and 1h; got \(reprocessInterval)")
         }
     }
 
@@ -33,7 +53,13 @@ struct ProcessingOptions: ParsableArguments {
             kafka: kafka,
             topics: [connection.topic],
             batchSize: batchSize,
-            batchLatencyMilliseconds: batchLatencyMs
+            batchLatencyMilliseconds: Int(batchLatency.milliseconds),
+            retryPolicy: RetryPolicy(
+                maxAttempts: maxAttempts,
+                initialBackoffSeconds: retryBackoff.seconds,
+                maxBackoffSeconds: retryMaxBackoff.seconds
+            ),
+            failedCheckIntervalMilliseconds: Int(reprocessInterval.milliseconds)
         )
     }
 }

@@ -20,13 +20,19 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var processing: ProcessingOptions
+    @Flag(help: "Flag every dead row of failed_messages for reprocessing at start. [env: EDDY_REPROCESS_FAILED]")
+    var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap()
         let engine = try processing.engineConfiguration(connection)
-        let store = try Store(path: processing.db)
-        try Migrations.apply(to: store)
+        let store = try processing.database.openMigrated()
+        if reprocessFailed {
+            let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
+            logger.info("flagged \(flagged) dead rows of failed_messages for reprocessing")
+        }
         let service = ConsumerService(configuration: engine, store: store, logger: logger) { LoginsWorkload() }
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

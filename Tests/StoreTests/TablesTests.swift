@@ -35,8 +35,8 @@ import Testing
         )
         let tombstone = FailedMessage(topic: "t", partition: 3, offset: 43, key: nil, payload: nil, errorClass: "malformed", error: "tombstone (null value)")
         try store.write { db in
-            try FailedMessages.insertDead(db, message, now: 100)
-            try FailedMessages.insertDead(db, tombstone, now: 100)
+            try FailedMessages.insert(db, message, nextAttemptAt: nil, now: 100)
+            try FailedMessages.insert(db, tombstone, nextAttemptAt: nil, now: 100)
         }
         let row = try #require(try store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM failed_messages WHERE offset = 42") })
         #expect(Array(row["payload"] as Data) == payload)
@@ -48,6 +48,6 @@ import Testing
         #expect(nullPayload == true)
         #expect(try store.read { db in try FailedMessages.counts(db).map(\.count) } == [2])
         // The same message can never be recorded twice.
-        #expect(throws: (any Error).self) { try store.write { db in try FailedMessages.insertDead(db, message, now: 101) } }
+        #expect(throws: (any Error).self) { try store.write { db in try FailedMessages.insert(db, message, nextAttemptAt: nil, now: 101) } }
     }
 }

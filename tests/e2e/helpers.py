@@ -88,7 +88,7 @@ def run_eddy(eddy_bin, bootstrap, db_path, log_path, *extra):
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             [eddy_bin, "run", "--brokers", bootstrap, "--db", str(db_path), "--group", "e2e",
-             "--batch-size", "2000", "--batch-latency-ms", "50", *extra],
+             "--batch-size", "2000", "--batch-latency", "50ms", *extra],
             stdout=log,
             stderr=log,
             env=dict(os.environ, **RUN_ENV),

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Store
+
+/// Which database file to use.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "The SQLite database file; created when missing. [env: EDDY_DB]")
+    var db: String = Env.string("EDDY_DB", default: "eddy.db")
+
+    /// Opens the database and applies pending migrations.
+    func openMigrated() throws -> Store {
+        let store = try Store(path: db)
+        try Migrations.apply(to: store)
+        return store
+    }
+}

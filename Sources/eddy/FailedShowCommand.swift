@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct FailedShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one failed_messages row: the error, the key, the headers and the exact payload.",
+        discussion: """
+            The payload is shown as text when it is valid UTF-8 (control characters escaped), otherwise as a hex dump.
+
+            Example:
+              eddy failed show 42
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The row's id (the first column of `eddy failed list`).")
+    var id: Int64
+
+    func run() throws {
+        let store = try database.openMigrated()
+        guard let row = try store.read({ db in try FailedMessages.find(db, id: id) }) else {
+            throw CommandError("failed_messages has no row with id \(id); `eddy failed list` shows the ids")
+        }
+        print(
+            """
+            id             \(row.id)
+            source         \(row.topic) partition \(row.partition) offset \(row.offset)
+            status         \(row.status.rawValue), \(row.attempts) attempt(s)\(row.reprocess ? ", flagged for reprocessing" : "")
+            error          \(row.errorClass): \(ByteRendering.escapingControls(row.error))
+            first failed   \(UTCTime.format(row.firstFailedAt))
+            last attempt   \(UTCTime.format(row.lastAttemptAt))
+            next attempt   \(UTCTime.format(row.nextAttemptAt))
+            key            \(Self.inline(row.key))
+            headers        \(Self.headers(row.headers))
+            """
+        )
+        guard let payload = row.payload else {
+            print("payload        none (a tombstone: the message had a null value)")
+            return
+        }
+        let rendered = ByteRendering.render(payload)
+        print("payload        (\(rendered.label))\n\(rendered.text)")
+    }
+
+    private static func inline(_ bytes: [UInt8]?) -> String {
+        guard let bytes else { return "none" }
+        let rendered = ByteRendering.render(bytes)
+        return rendered.text.contains("\n") || rendered.label.hasPrefix("binary") ? "(\(rendered.label))\n\(rendered.text)" : rendered.text
+    }
+
+    /// The stored JSON `[[name, base64 value or null], ...]` as `name = value` lines.
+    private static func headers(_ json: String?) -> String {
+        guard let json, let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]] else { return "none" }
+        return array.map { pair in
+            let name = pair.first as? String ?? "?"
+            let value = (pair.last as? String).flatMap { Data(base64Encoded: $0) }.map { inline(Array($0)) } ?? "null"
+            return "\n  \(ByteRendering.escapingControls(name)) = \(value)"
+        }.joined()
+    }
+}
