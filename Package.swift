@@ -68,6 +68,10 @@ let package = Package(
             name: "StoreTests",
             dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Store", "Kafka", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "LoginsTests", dependencies: ["Logins", "Store", "Engine", "Kafka"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Store
+import Testing
+
+@testable import Engine
+
+/// The whole story on the running service: messages fail, the rule is fixed, an operator flags the
+/// rows with plain SQL while the service runs, and the state gains exactly those messages.
+@Suite(.serialized) struct ReprocessingServiceTests {
+    let logger = Logger(label: "test")
+
+    private func makeService(_ cluster: MockCluster, _ store: Store, _ rules: RuleWorkload.Rules, _ stats: EngineStats) -> ConsumerService {
+        ConsumerService(
+            configuration: EngineConfiguration(
+                kafka: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "g"]),
+                topics: ["t"],
+                batchSize: 100,
+                batchLatencyMilliseconds: 20,
+                failedCheckIntervalMilliseconds: 200
+            ),
+            store: store,
+            stats: stats,
+            logger: logger
+        ) { RuleWorkload(rules: rules) }
+    }
+
+    private func produce(_ cluster: MockCluster, _ payloads: [String]) throws {
+        let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
+        for payload in payloads { try producer.produce(topic: "t", key: nil, value: Array(payload.utf8)) }
+        try producer.flush(timeoutMilliseconds: 10_000)
+    }
+
+    private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
+    @Test func rowsFlaggedWithSQLWhileRunningAreReprocessedWithinSeconds() async throws {
+        let directory = NSTemporaryDirectory() + "eddy-reprocess-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: 2)
+        try produce(cluster, (0..<300).map { $0 % 3 == 0 ? "bad \($0)" : "ok \($0)" })
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        let rules = RuleWorkload.Rules()
+        let stats = EngineStats()
+        let running = Task { try await makeService(cluster, store, rules, stats).run() }
+
+        #expect(try await waitUntil(60) { stats.consumed == 300 })
+        let reader = try DatabaseQueue(path: directory + "/eddy.db")
+        func count(_ sql: String) throws -> Int { try reader.read { try Int.fetchOne($0, sql: sql) ?? 0 } }
+        #expect(try count("SELECT COUNT(*) FROM applied") == 200)
+        #expect(try count("SELECT COUNT(*) FROM failed_messages WHERE status = 'dead'") == 100)
+
+        // The rule is fixed, and an operator flags the rows from the sqlite3 shell.
+        rules.acceptEverything.store(true, ordering: .relaxed)
+        let flaggedAt = ContinuousClock.now
+        try await reader.write { db in try db.execute(sql: "UPDATE failed_messages SET reprocess = 1 WHERE status = 'dead'") }
+        #expect(try await waitUntil(5) { try count("SELECT COUNT(*) FROM failed_messages WHERE status = 'resolved'") == 100 })
+        #expect(ContinuousClock.now - flaggedAt < .seconds(5))
+
+        running.cancel()
+        try await running.value
+        #expect(try count("SELECT COUNT(*) FROM applied") == 300)
+        #expect(try count("SELECT COUNT(*) FROM applied WHERE CAST(payload AS TEXT) LIKE 'bad %'") == 100)
+        #expect(try count("SELECT COUNT(*) FROM failed_messages WHERE reprocess = 1 OR status != 'resolved'") == 0)
+        try store.close()
+    }
+
+    @Test func aFailedRowThatCannotBeWrittenStopsTheServiceWithoutMovingTheOffset() async throws {
+        let directory = NSTemporaryDirectory() + "eddy-full-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: 1)
+        try produce(cluster, ["ok 1", "bad 2", "ok 3"])
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        try store.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON failed_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        }
+        let service = makeService(cluster, store, RuleWorkload.Rules(), EngineStats())
+        do {
+            try await service.run()
+            Issue.record("the service kept running although a failed row could not be written")
+        } catch {
+            #expect("\(error)".contains("could not be committed"))
+            #expect("\(error)".contains("disk full"))
+        }
+        let (offsets, applied) = try store.read { db in
+            (try ConsumerOffsets.load(db), try db.tableExists("applied") ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applied") ?? 0 : 0)
+        }
+        #expect(offsets.isEmpty, "the offset moved past a message recorded nowhere")
+        #expect(applied == 0)
+        try store.close()
+    }
+}

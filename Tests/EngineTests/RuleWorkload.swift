@@ -1,0 +1,57 @@
+import Engine
+import Foundation
+import GRDB
+import Synchronization
+
+/// A workload whose rule the test changes: payloads starting with `ok` succeed; `later` fails
+/// transiently until `dependencyUp`; anything else fails permanently until `acceptEverything`.
+/// Applied messages land in `applied(topic, partition, offset, payload)`.
+final class RuleWorkload: Workload {
+    /// Switches shared with the test, readable from the consumer thread.
+    final class Rules: Sendable {
+        let acceptEverything = Atomic<Bool>(false)
+        let dependencyUp = Atomic<Bool>(false)
+        let failApply = Atomic<Bool>(false)
+        let stagedOffsets = Mutex<[Int64]>([])
+    }
+
+    static let schema = "CREATE TABLE IF NOT EXISTS applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))"
+
+    private let rules: Rules
+    private var staged: [(String, Int32, Int64, [UInt8])] = []
+
+    init(rules: Rules) {
+        self.rules = rules
+    }
+
+    func stage(_ message: IncomingMessage) -> WorkloadFailure? {
+        let bytes = message.value.map { Array($0) } ?? []
+        rules.stagedOffsets.withLock { $0.append(message.offset) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("ok") || rules.acceptEverything.load(ordering: .relaxed) {
+            staged.append((message.topic, message.partition, message.offset, bytes))
+            return nil
+        }
+        if text.hasPrefix("later") {
+            if rules.dependencyUp.load(ordering: .relaxed) {
+                staged.append((message.topic, message.partition, message.offset, bytes))
+                return nil
+            }
+            return WorkloadFailure(errorClass: "unavailable", reason: "the dependency is down", isTransient: true)
+        }
+        return WorkloadFailure(errorClass: "invalid", reason: "payload does not start with ok")
+    }
+
+    func apply(_ db: Database, now: Int64) throws {
+        defer { staged.removeAll() }
+        if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
+        try db.execute(sql: Self.schema)
+        for (topic, partition, offset, payload) in staged {
+            try db.execute(sql: "INSERT INTO applied VALUES (?, ?, ?, ?)", arguments: [topic, partition, offset, Data(payload)])
+        }
+    }
+
+    func discard() {
+        staged.removeAll()
+    }
+}
