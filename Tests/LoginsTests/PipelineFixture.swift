@@ -16,6 +16,8 @@ final class PipelineFixture {
     let logger = Logger(label: "test")
     let producer: KafkaProducer
     private(set) var produced: [LoginEventGenerator.Message] = []
+    /// Every value produced, generated or given, in order.
+    private(set) var producedValues: [[UInt8]?] = []
 
     init(partitions: Int) throws {
         cluster = try MockCluster()
@@ -37,8 +39,19 @@ final class PipelineFixture {
             let message = generator.next()
             try producer.produce(topic: topic, key: message.key, value: message.value)
             produced.append(message)
+            producedValues.append(message.value)
         }
         try producer.flush(timeoutMilliseconds: 30_000)
+    }
+
+    /// Produces `values` as they are, spread over the partitions, and waits for their delivery.
+    func produce(values: [[UInt8]?]) throws {
+        let partitions = Int32(try producer.topicPartitionCounts(timeoutMilliseconds: 5_000)[topic] ?? 1)
+        for (index, value) in values.enumerated() {
+            try producer.produce(topic: topic, partition: Int32(index) % partitions, key: nil, value: value)
+        }
+        producedValues += values
+        try producer.flush(timeoutMilliseconds: 60_000)
     }
 
     /// Runs the consumer service until it has committed `count` messages, then stops it gracefully.
