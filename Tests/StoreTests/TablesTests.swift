@@ -20,8 +20,13 @@ import Testing
             try ConsumerOffsets.save(db, [PartitionOffset(topic: "a", partition: 0, nextOffset: 9)], now: 2)
         }
         let all = try store.read { try ConsumerOffsets.load($0) }
-        #expect(Set(all) == [PartitionOffset(topic: "a", partition: 0, nextOffset: 9), PartitionOffset(topic: "b", partition: 1, nextOffset: 7)])
-        #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7)])
+        #expect(
+            Set(all) == [
+                PartitionOffset(topic: "a", partition: 0, nextOffset: 9, updatedAt: 2),
+                PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1),
+            ]
+        )
+        #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
     @Test func failedRowsKeepTheExactBytes() throws {

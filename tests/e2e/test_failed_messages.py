@@ -109,3 +109,42 @@ def test_reprocessing_fixed_rows_survives_kill9_without_double_counting(eddy_bin
     assert consistent() == invalid, f"resolved after each kill: {seen}"
     assert scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE reprocess = 1") == 0
     assert scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE error_class = 'malformed' AND status = 'dead'") > 0
+
+
+def test_sqlite3_flag_while_running_and_reprocess_failed_at_start(eddy_bin, broker_factory, tmp_path):
+    broker = broker_factory(partitions=2)
+    db = str(tmp_path / "eddy.db")
+    assert eddy(eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "1000", "--bad-share", "0.2",
+                "--log-level", "warning").returncode == 0
+    log = tmp_path / "running.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log)
+    assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+    helpers.wait_for_total(db, 1000, timeout=60)
+    row = scalar(db, "SELECT id FROM failed_messages WHERE error = 'user_id is missing' LIMIT 1")
+    events = scalar(db, "SELECT COUNT(*) FROM login_events")
+
+    # With the plain sqlite3 shell, while eddy runs: repair one row and flag it.
+    flagged_at = time.time()
+    subprocess.run(["sqlite3", db, "UPDATE failed_messages SET payload = CAST('{\"user_id\":\"fixed\",\"timestamp\":60}' "
+                    f"AS BLOB), reprocess = 1 WHERE id = {row}"], check=True, timeout=10)
+    while scalar(db, f"SELECT status FROM failed_messages WHERE id = {row}") != "resolved":
+        assert time.time() - flagged_at < 5, "a flagged row was not reprocessed within five seconds"
+        time.sleep(0.05)
+    assert scalar(db, "SELECT COUNT(*) FROM login_events") == events + 1
+    assert scalar(db, "SELECT logins FROM login_counts WHERE window_start = 60") == 1
+    service.send_signal(signal.SIGTERM)
+    assert service.wait(timeout=10) == 0
+
+    # --reprocess-failed runs every dead row again; under the same rule they stay dead, one attempt more.
+    dead = scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'dead'")
+    log = tmp_path / "again.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--reprocess-failed")
+    assert helpers.wait_for_log(log, f"flagged {dead} dead rows", timeout=30)
+    deadline = time.time() + 10
+    while scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'dead' AND attempts = 2") < dead:
+        assert time.time() < deadline, "--reprocess-failed did not run every dead row"
+        time.sleep(0.1)
+    service.send_signal(signal.SIGTERM)
+    assert service.wait(timeout=10) == 0
+    assert scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE reprocess = 1") == 0
+    assert scalar(db, "SELECT COUNT(*) FROM login_events") == events + 1
