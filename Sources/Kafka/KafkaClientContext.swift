@@ -27,6 +27,21 @@ final class KafkaClientContext: @unchecked Sendable {
         if delivery != nil { rd_kafka_conf_set_dr_msg_cb(conf, kafkaDeliveryCallback) }
     }
 
+    /// A new librdkafka client of `type` configured by `config`, whose callbacks reach this context.
+    /// The context must outlive the handle.
+    /// - Throws: `KafkaError` naming a rejected setting, or saying why the client cannot be created.
+    func makeClient(_ type: rd_kafka_type_t, _ config: KafkaConfig, _ what: String) throws(KafkaError) -> OpaquePointer {
+        let conf = try config.makeHandle()
+        install(on: conf)
+        var errorText = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            let reason = errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "cannot create \(what): \(reason)")
+        }
+        return rk
+    }
+
     /// Fatal errors reported since the last call.
     func takeFatalError() -> KafkaError? {
         errors.withLock { list in

@@ -30,8 +30,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.logger = logger
         self.rebalanceHandler = rebalanceHandler
         context = KafkaClientContext(logger: logger)
-        let conf = try config.makeHandle()
-        var errorText = [CChar](repeating: 0, count: 512)
         weak var weakSelf: KafkaConsumer?
         context.rebalance = { rk, err, partitions in
             if let consumer = weakSelf {
@@ -41,14 +39,8 @@ public final class KafkaConsumer: @unchecked Sendable {
                 rd_kafka_assign(rk, nil)
             }
         }
-        context.install(on: conf)
-        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
-            rd_kafka_conf_destroy(conf)
-            let reason = errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "cannot create the Kafka consumer: \(reason)")
-        }
-        handle = rk
-        rd_kafka_poll_set_consumer(rk)
+        handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "the Kafka consumer")
+        rd_kafka_poll_set_consumer(handle)
         weakSelf = self
     }
 

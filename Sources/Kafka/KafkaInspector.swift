@@ -11,15 +11,7 @@ public final class KafkaInspector: @unchecked Sendable {
     /// - Throws: `KafkaError` naming a rejected setting.
     public init(config: KafkaConfig, logger: Logger) throws(KafkaError) {
         context = KafkaClientContext(logger: logger)
-        let conf = try config.makeHandle()
-        context.install(on: conf)
-        var errorText = [CChar](repeating: 0, count: 512)
-        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
-            rd_kafka_conf_destroy(conf)
-            let reason = errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "cannot create a Kafka client: \(reason)")
-        }
-        handle = rk
+        handle = try context.makeClient(RD_KAFKA_PRODUCER, config, "a Kafka client")
     }
 
     deinit {

@@ -16,13 +16,7 @@ public final class MockCluster: @unchecked Sendable {
     /// Starts a cluster of `brokers` brokers on ephemeral localhost ports.
     public init(brokers: Int = 1, logger: Logger = Logger(label: "eddy.mock-broker")) throws(KafkaError) {
         context = KafkaClientContext(logger: logger)
-        let conf = try KafkaConfig(["log_level": "3"]).makeHandle()
-        context.install(on: conf)
-        var errorText = [CChar](repeating: 0, count: 512)
-        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start the mock cluster")
-        }
+        let rk = try context.makeClient(RD_KAFKA_PRODUCER, KafkaConfig(["log_level": "3"]), "the mock cluster's client")
         guard let cluster = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {
             rd_kafka_destroy(rk)
             throw KafkaError(code: RD_KAFKA_RESP_ERR__FAIL.rawValue, message: "cannot start the mock cluster")
