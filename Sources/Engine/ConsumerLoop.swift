@@ -22,6 +22,12 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private let failedRunner: FailedMessageRunner
     private let failedRunLimit = 1_000
     private var nextFailedCheck = ContinuousClock.now
+    private let pruner: Pruner
+    private var nextPrune = ContinuousClock.now
+    private var prunedSinceReport: [String: Int] = [:]
+    private var lastPruneReport = ContinuousClock.now
+    private var paused = false
+    private var nextOutboxCheck = ContinuousClock.now
     private var consumer: KafkaConsumer?
     private var assigned: Set<TopicPartition> = []
     private var broken = false
@@ -51,6 +57,12 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             now: now,
             batchLimit: failedRunLimit
         )
+        pruner = Pruner(
+            store: store,
+            rules: workload.retentionRules + configuration.retention.engineRules,
+            settings: configuration.retention,
+            now: now
+        )
     }
 
     /// Consumes until the stop flag is set, then commits the batch in hand, leaves the group and returns.
@@ -77,12 +89,47 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             )
             try commitBatch()
             try runFailedMessagesWhenDue()
+            try pruneWhenDue()
+            try applyOutboxBackpressure()
         }
         try commitBatch()
         logger.info("stopping: last batch committed, leaving the group")
     }
 
     // MARK: - The transactions
+
+    /// Pauses every assigned partition while the outbox holds more than `maxPending` unsent records,
+    /// and resumes them when it is down to half, so a broker that refuses output cannot grow the
+    /// database without limit.
+    private func applyOutboxBackpressure() throws {
+        guard let output = configuration.output, let consumer, ContinuousClock.now >= nextOutboxCheck else { return }
+        nextOutboxCheck = .now + .milliseconds(250)
+        let pending = try store.read { try Outbox.pendingCount($0) }
+        if pending > output.maxPending {
+            try consumer.pause(Array(assigned))
+            if !paused { logger.warning("the outbox holds \(pending) unsent records; consumption paused until it drains") }
+            paused = true
+        } else if paused, pending <= output.maxPending / 2 {
+            try consumer.resume(Array(assigned))
+            paused = false
+            logger.info("the outbox drained to \(pending) records; consumption resumed")
+        }
+    }
+
+    /// One bounded retention step every `intervalMilliseconds`; straight away again while expired rows remain.
+    private func pruneWhenDue() throws {
+        guard ContinuousClock.now >= nextPrune else { return }
+        let (removed, more) = try pruner.step()
+        let interval = Duration.milliseconds(configuration.retention.intervalMilliseconds)
+        nextPrune = more ? .now : .now + interval
+        stats.recordPruned(removed.values.reduce(0, +))
+        prunedSinceReport.merge(removed, uniquingKeysWith: +)
+        if !prunedSinceReport.isEmpty, ContinuousClock.now - lastPruneReport >= .seconds(10) || !more {
+            logger.info("retention pruned rows", metadata: prunedSinceReport.reduce(into: [:]) { $0[$1.key] = "\($1.value)" })
+            prunedSinceReport = [:]
+            lastPruneReport = .now
+        }
+    }
 
     /// Every `failedCheckIntervalMilliseconds`, runs flagged rows and due retries; straight away again
     /// while a run comes back full.
@@ -114,6 +161,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         }
         let count = batch.count
         let timestamp = now()
+        let started = ContinuousClock.now
         do {
             try store.write { db in
                 try workload.apply(db, now: timestamp)
@@ -136,6 +184,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             throw EngineError("a batch of \(count) messages could not be committed, so none of it was kept: \(error)")
         }
         batch.removeAll()
+        stats.recordCommit(ContinuousClock.now - started)
         stats.recordBatch(messages: count, failed: failures.count)
         logger.debug("batch committed", metadata: ["messages": "\(count)", "failed": "\(failures.count)"])
         do {

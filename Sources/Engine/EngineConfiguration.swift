@@ -16,6 +16,10 @@ public struct EngineConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// How often to look for flagged rows and due retries in `failed_messages`, in milliseconds.
     public var failedCheckIntervalMilliseconds: Int
+    /// Retention of the engine's tables, and the pace of pruning.
+    public var retention: RetentionSettings
+    /// The output topic through the outbox; `nil` turns the outbox off.
+    public var output: OutputSettings?
 
     public init(
         kafka: KafkaConfig,
@@ -24,7 +28,9 @@ public struct EngineConfiguration: Sendable {
         batchLatencyMilliseconds: Int = 100,
         connectTimeoutMilliseconds: Int32 = 10_000,
         retryPolicy: RetryPolicy = RetryPolicy(),
-        failedCheckIntervalMilliseconds: Int = 1_000
+        failedCheckIntervalMilliseconds: Int = 1_000,
+        retention: RetentionSettings = RetentionSettings(),
+        output: OutputSettings? = nil
     ) {
         self.kafka = kafka
         self.topics = topics
@@ -33,5 +39,7 @@ public struct EngineConfiguration: Sendable {
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.retryPolicy = retryPolicy
         self.failedCheckIntervalMilliseconds = failedCheckIntervalMilliseconds
+        self.retention = retention
+        self.output = output
     }
 }

@@ -8,6 +8,9 @@ public final class EngineStats: Sendable {
     private let assignedCount = Atomic<Int>(0)
     private let reprocessedCount = Atomic<Int>(0)
     private let resolvedCount = Atomic<Int>(0)
+    private let prunedCount = Atomic<Int>(0)
+    private let publishedCount = Atomic<Int>(0)
+    private let longestCommitMicroseconds = Atomic<Int>(0)
 
     public init() {}
 
@@ -24,6 +27,32 @@ public final class EngineStats: Sendable {
     public var reprocessed: Int { reprocessedCount.load(ordering: .relaxed) }
     /// Failed rows that succeeded on a later attempt and are now `resolved`.
     public var resolved: Int { resolvedCount.load(ordering: .relaxed) }
+
+    /// Rows removed by retention.
+    public var pruned: Int { prunedCount.load(ordering: .relaxed) }
+    /// The longest a batch transaction took to commit, writing included.
+    public var longestCommit: Duration { .microseconds(longestCommitMicroseconds.load(ordering: .relaxed)) }
+
+    /// Outbox records the broker acknowledged.
+    public var published: Int { publishedCount.load(ordering: .relaxed) }
+
+    func recordPublished(_ records: Int) {
+        publishedCount.add(records, ordering: .relaxed)
+    }
+
+    func recordPruned(_ rows: Int) {
+        prunedCount.add(rows, ordering: .relaxed)
+    }
+
+    func recordCommit(_ duration: Duration) {
+        let micros = Int(duration / .microseconds(1))
+        var current = longestCommitMicroseconds.load(ordering: .relaxed)
+        while micros > current {
+            let (exchanged, original) = longestCommitMicroseconds.compareExchange(expected: current, desired: micros, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
+    }
 
     func recordReprocessing(run: Int, resolved: Int) {
         reprocessedCount.add(run, ordering: .relaxed)

@@ -14,6 +14,13 @@ public protocol Workload: AnyObject {
 
     /// Forgets the staged batch after its transaction failed.
     func discard()
+
+    /// How long the workload's tables keep their rows.
+    var retentionRules: [RetentionRule] { get }
+}
+
+extension Workload {
+    public var retentionRules: [RetentionRule] { [] }
 }
 
 /// Why a workload could not process a message.

@@ -112,6 +112,24 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Stops fetching from `partitions` (they stay assigned) until ``resume(_:)``.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try changePause(partitions, pause: true)
+    }
+
+    /// Fetches from `partitions` again after ``pause(_:)``.
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try changePause(partitions, pause: false)
+    }
+
+    private func changePause(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = PartitionList.make(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = pause ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, pause ? "pausing partitions" : "resuming partitions") }
+    }
+
     /// The partitions currently assigned to this consumer.
     public func assignment() -> [TopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?

@@ -1,9 +1,11 @@
 import Engine
+import Foundation
 import GRDB
+import Store
 
-/// The user-login workload: validates each event, stores it in `login_events` and counts it in
-/// `login_counts` per minute, device type, locale and app version. Counts are aggregated in memory
-/// per batch and written once per key.
+/// The user-login workload: validates each event, stores it in `login_events`, counts it in
+/// `login_counts` per minute, device type, locale and app version, and (when publishing) writes the
+/// normalized event to the outbox. Counts are aggregated in memory per batch and written once per key.
 public final class LoginsWorkload: Workload {
     private struct StagedEvent {
         var topic: String
@@ -12,20 +14,43 @@ public final class LoginsWorkload: Workload {
         var event: LoginEvent
     }
 
-    private let storeEvents: Bool
+    private let settings: LoginsSettings
+    private let now: @Sendable () -> Int64
     private var events: [StagedEvent] = []
     private var counts: [LoginCountKey: Int64] = [:]
 
-    /// - Parameter storeEvents: keep one `login_events` row per valid event (counts are always kept).
-    public init(storeEvents: Bool = true) {
-        self.storeEvents = storeEvents
+    /// - Parameter now: unix seconds, for lateness; injectable for tests.
+    public init(settings: LoginsSettings = LoginsSettings(), now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.settings = settings
+        self.now = now
+    }
+
+    public var retentionRules: [RetentionRule] {
+        [
+            RetentionRule(
+                name: "login_events", table: "login_events", timeColumn: "event_time", keyColumns: ["topic", "partition", "offset"],
+                retainSeconds: settings.eventsRetentionSeconds
+            ),
+            RetentionRule(
+                name: "login_counts", table: "login_counts", timeColumn: "window_start",
+                keyColumns: ["window_start", "device_type", "locale", "app_version"], retainSeconds: settings.countsRetentionSeconds
+            ),
+        ]
     }
 
     public func stage(_ message: IncomingMessage) -> WorkloadFailure? {
         switch LoginEventParser.parse(message.value) {
         case .success(let event):
-            counts[LoginCountKey(event), default: 0] += 1
-            if storeEvents {
+            let key = LoginCountKey(event)
+            if let retain = settings.countsRetentionSeconds, key.windowStart < now() - retain {
+                return WorkloadFailure(
+                    errorClass: "late",
+                    reason: "the event's minute \(ISO8601UTC.format(key.windowStart)) is older than the login_counts retention; "
+                        + "reprocess it after lengthening --retain-counts"
+                )
+            }
+            counts[key, default: 0] += 1
+            if settings.storeEvents || settings.publishes {
                 events.append(StagedEvent(topic: message.topic, partition: message.partition, offset: message.offset, event: event))
             }
             return nil
@@ -36,23 +61,8 @@ public final class LoginsWorkload: Workload {
 
     public func apply(_ db: Database, now: Int64) throws {
         defer { discard() }
-        if !events.isEmpty {
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO login_events
-                        (topic, partition, offset, user_id, app_version, device_type, locale, ip, device_id, event_time)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for staged in events {
-                let event = staged.event
-                insert.setUncheckedArguments([
-                    staged.topic, staged.partition, staged.offset, event.userID, event.appVersion, event.deviceType,
-                    event.locale, event.ip, event.deviceID, event.timestamp,
-                ])
-                try insert.execute()
-            }
-        }
+        if settings.storeEvents { try insertEvents(db) }
+        if settings.publishes { try publishEvents(db, now: now) }
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO login_counts (window_start, device_type, locale, app_version, logins, updated_at)
@@ -70,5 +80,40 @@ public final class LoginsWorkload: Workload {
     public func discard() {
         events.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
+    }
+
+    private func insertEvents(_ db: Database) throws {
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO login_events
+                    (topic, partition, offset, user_id, app_version, device_type, locale, ip, device_id, event_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for staged in events {
+            let event = staged.event
+            insert.setUncheckedArguments([
+                staged.topic, staged.partition, staged.offset, event.userID, event.appVersion, event.deviceType,
+                event.locale, event.ip, event.deviceID, event.timestamp,
+            ])
+            try insert.execute()
+        }
+    }
+
+    /// One outbox record per event: the normalized JSON, keyed by user_id, with the source
+    /// topic/partition/offset as headers (the dedupe key downstream).
+    private func publishEvents(_ db: Database, now: Int64) throws {
+        for staged in events {
+            let record = OutboxRecord(
+                key: Array(staged.event.userID.utf8),
+                value: ProcessedEventEncoder.encode(staged.event),
+                headers: [
+                    ("eddy-source-topic", Array(staged.topic.utf8)),
+                    ("eddy-source-partition", Array("\(staged.partition)".utf8)),
+                    ("eddy-source-offset", Array("\(staged.offset)".utf8)),
+                ]
+            )
+            try Outbox.append(db, record, now: now)
+        }
     }
 }

@@ -17,7 +17,7 @@ public enum FailedMessages {
         )
         try statement.execute(arguments: [
             message.topic, message.partition, message.offset,
-            message.key.map { Data($0) }, message.payload.map { Data($0) }, encodeHeaders(message.headers),
+            message.key.map { Data($0) }, message.payload.map { Data($0) }, HeaderCoding.encode(message.headers),
             message.errorClass, message.error, (nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue,
             now, now, nextAttemptAt,
         ])
@@ -107,13 +107,5 @@ public enum FailedMessages {
             db,
             sql: "SELECT status, error_class, COUNT(*) FROM failed_messages GROUP BY status, error_class ORDER BY 1, 2"
         ).map { ($0[0], $0[1], $0[2]) }
-    }
-
-    /// Headers as a JSON array of `[name, base64 value or null]`; `nil` when there are none.
-    static func encodeHeaders(_ headers: [(name: String, value: [UInt8]?)]) -> String? {
-        guard !headers.isEmpty else { return nil }
-        let array: [[Any]] = headers.map { [$0.name, $0.value.map { Data($0).base64EncodedString() } ?? NSNull()] }
-        guard let data = try? JSONSerialization.data(withJSONObject: array) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -32,12 +32,27 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // After a checkpoint, the WAL file is truncated back to this size, so it cannot stay large.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         do {
+            try Self.enableIncrementalVacuum(path)
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw .cannotOpen(path, Self.describe(error))
         }
+    }
+
+    /// A new, empty database gets `auto_vacuum = INCREMENTAL` (it can only be chosen before the first
+    /// table), so that retention can hand freed pages back to the file system in small steps.
+    private static func enableIncrementalVacuum(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            }
+        }
+        try queue.close()
     }
 
     /// Runs `updates` in one IMMEDIATE transaction: all of it commits, or none of it.
@@ -45,6 +60,15 @@ public final class Store: Sendable {
     public func write<T>(_ updates: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(updates)
+        } catch let error as DatabaseError {
+            throw StoreError("writing to \(path) failed: \(Self.describe(error))")
+        }
+    }
+
+    /// Runs `updates` outside of a transaction (pragmas, checkpoints).
+    public func writeWithoutTransaction<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction(updates)
         } catch let error as DatabaseError {
             throw StoreError("writing to \(path) failed: \(Self.describe(error))")
         }

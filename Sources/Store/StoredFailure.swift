@@ -22,6 +22,9 @@ public struct StoredFailure: Sendable, Equatable {
     public var lastAttemptAt: Int64
     public var nextAttemptAt: Int64?
 
+    /// The headers decoded, in order.
+    public var decodedHeaders: [(name: String, value: [UInt8]?)] { HeaderCoding.decode(headers) }
+
     static let columns =
         "id, topic, partition, offset, key, payload, headers, error_class, error, attempts, status, reprocess, "
         + "first_failed_at, last_attempt_at, next_attempt_at"

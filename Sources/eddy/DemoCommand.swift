@@ -13,8 +13,9 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the whole pipeline on this machine with no setup: broker, generator, processor.",
         discussion: """
             Starts a development broker (librdkafka's mock cluster) in this process, produces --events \
-            synthetic user-login events (a share of them bad) while Eddy consumes them into --db, shows \
-            progress, then prints a summary and sqlite3 queries to try.
+            synthetic user-login events (a share of them bad) while Eddy consumes them into --db and \
+            publishes the processed events to processed-output, shows progress, then prints a summary and \
+            sqlite3 queries to try.
 
             Example:
               eddy demo --events 500000 --db /tmp/demo.db
@@ -50,8 +51,10 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
         try DemoDatabase.removeEarlierDemo(at: db)
         let topic = "user-login"
+        let outputTopic = "processed-output"
         let cluster = try MockCluster(logger: logger)
         try cluster.createTopic(topic, partitions: partitions)
+        try cluster.createTopic(outputTopic, partitions: partitions)
         let store = try Store(path: db)
         try Migrations.apply(to: store)
         FileHandle.standardOutput.write(
@@ -61,19 +64,22 @@ struct DemoCommand: AsyncParsableCommand {
         var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers])
         let tally = DeliveryTally()
         let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: tally.handler)
+        let output = OutputSettings(topic: outputTopic, kafka: kafka)
         kafka["group.id"] = "eddy-demo"
         let stats = EngineStats()
         let consumer = ConsumerService(
-            configuration: EngineConfiguration(kafka: kafka, topics: [topic]),
+            configuration: EngineConfiguration(kafka: kafka, topics: [topic], output: output),
             store: store,
             stats: stats,
             logger: logger
-        ) { LoginsWorkload() }
+        ) { LoginsWorkload(settings: LoginsSettings(publishes: true)) }
+        let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
-        let driver = DemoDriver(generator: generator, producer: producer, stats: stats)
+        let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: relay),
                     .init(service: consumer),
                     .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
@@ -83,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
         )
         try await group.run()
         try tally.check(produced: driver.result.produced)
-        try DemoSummary(store: store, produced: driver.result.produced, seconds: driver.result.processingSeconds).print()
+        try DemoSummary(store: store, produced: driver.result.produced, seconds: driver.result.processingSeconds, outputTopic: outputTopic).print()
         try store.close()
         withExtendedLifetime(cluster) {}
     }

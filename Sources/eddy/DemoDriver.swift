@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Kafka
 import ServiceLifecycle
+import Store
 import Synchronization
 
 /// Produces the demo's events on a thread of its own while it reports progress, and finishes once
@@ -15,13 +16,15 @@ final class DemoDriver: Service, Sendable {
     private let generator: GeneratorRun
     private let producer: KafkaProducer
     private let stats: EngineStats
+    private let store: Store
     private let produced = Atomic<Int>(0)
     private let outcome = Mutex(Result())
 
-    init(generator: GeneratorRun, producer: KafkaProducer, stats: EngineStats) {
+    init(generator: GeneratorRun, producer: KafkaProducer, stats: EngineStats, store: Store) {
         self.generator = generator
         self.producer = producer
         self.stats = stats
+        self.store = store
     }
 
     /// What the demo produced and how long processing took, once ``run()`` returned.
@@ -33,14 +36,16 @@ final class DemoDriver: Service, Sendable {
         }
         var progress = ProgressLine()
         var firstBatch: ContinuousClock.Instant?
-        while stats.consumed < generator.count {
+        var pending = 1
+        while stats.consumed < generator.count || pending > 0 {
+            if stats.consumed >= generator.count { pending = try store.read { try Outbox.pendingCount($0) } }
             try await Task.sleep(for: .milliseconds(250))
             if firstBatch == nil, stats.consumed > 0 { firstBatch = .now }
             let seconds = firstBatch.map { (ContinuousClock.now - $0) / .seconds(1) } ?? 0
             let rate = seconds > 0 ? Int(Double(stats.consumed) / seconds) : 0
             progress.update(
                 "produced \(produced.load(ordering: .relaxed)) / \(generator.count) · processed \(stats.consumed) "
-                    + "(\(stats.failed) failed) · \(rate) events/s · \(stats.assignedPartitions) partitions assigned"
+                    + "(\(stats.failed) failed) · \(rate) events/s · published \(stats.published) · \(stats.assignedPartitions) partitions"
             )
         }
         progress.finish()

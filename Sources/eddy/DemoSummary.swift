@@ -6,13 +6,15 @@ struct DemoSummary {
     var store: Store
     var produced: Int
     var seconds: Double
+    var outputTopic: String
 
     func print() throws {
-        let (events, logins, failed) = try store.read { db in
+        let (events, logins, failed, published) = try store.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_events") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(logins), 0) FROM login_counts") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_messages") ?? 0
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_messages") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL") ?? 0
             )
         }
         let rate = seconds > 0 ? Int(Double(events + failed) / seconds) : 0
@@ -24,6 +26,7 @@ struct DemoSummary {
               events produced   \(produced)
               valid (stored)    \(events)  (login_counts sums to \(logins))
               failed            \(failed)  (in failed_messages, with their exact bytes)
+              published         \(published)  (normalized events on \(outputTopic), through the outbox)
               throughput        \(rate) events/s after the group join
               database          \(path)
 

@@ -25,7 +25,7 @@ struct EddyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, DemoCommand.self, BrokerCommand.self, ProduceCommand.self, FailedCommand.self, StatusCommand.self,
-            MigrateCommand.self,
+            PruneCommand.self, MigrateCommand.self,
         ]
     )
 }

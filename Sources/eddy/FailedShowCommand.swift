@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Store
 
 struct FailedShowCommand: ParsableCommand {
@@ -34,7 +33,7 @@ struct FailedShowCommand: ParsableCommand {
             last attempt   \(UTCTime.format(row.lastAttemptAt))
             next attempt   \(UTCTime.format(row.nextAttemptAt))
             key            \(Self.inline(row.key))
-            headers        \(Self.headers(row.headers))
+            headers        \(Self.headers(row.decodedHeaders))
             """
         )
         guard let payload = row.payload else {
@@ -51,13 +50,9 @@ struct FailedShowCommand: ParsableCommand {
         return rendered.text.contains("\n") || rendered.label.hasPrefix("binary") ? "(\(rendered.label))\n\(rendered.text)" : rendered.text
     }
 
-    /// The stored JSON `[[name, base64 value or null], ...]` as `name = value` lines.
-    private static func headers(_ json: String?) -> String {
-        guard let json, let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]] else { return "none" }
-        return array.map { pair in
-            let name = pair.first as? String ?? "?"
-            let value = (pair.last as? String).flatMap { Data(base64Encoded: $0) }.map { inline(Array($0)) } ?? "null"
-            return "\n  \(ByteRendering.escapingControls(name)) = \(value)"
-        }.joined()
+    /// The headers as indented `name = value` lines.
+    private static func headers(_ headers: [(name: String, value: [UInt8]?)]) -> String {
+        guard !headers.isEmpty else { return "none" }
+        return headers.map { "\n  \(ByteRendering.escapingControls($0.name)) = \($0.value.map { inline($0) } ?? "null")" }.joined()
     }
 }

@@ -46,7 +46,11 @@ struct ProcessingOptions: ParsableArguments {
     }
 
     /// The engine's configuration for consuming `connection.topic`.
-    func engineConfiguration(_ connection: ConnectionOptions) throws -> EngineConfiguration {
+    func engineConfiguration(
+        _ connection: ConnectionOptions,
+        retention: RetentionSettings = RetentionSettings(),
+        output: OutputSettings? = nil
+    ) throws -> EngineConfiguration {
         var kafka = try connection.kafkaConfig()
         kafka["group.id"] = group
         return EngineConfiguration(
@@ -59,7 +63,9 @@ struct ProcessingOptions: ParsableArguments {
                 initialBackoffSeconds: retryBackoff.seconds,
                 maxBackoffSeconds: retryMaxBackoff.seconds
             ),
-            failedCheckIntervalMilliseconds: Int(reprocessInterval.milliseconds)
+            failedCheckIntervalMilliseconds: Int(reprocessInterval.milliseconds),
+            retention: retention,
+            output: output
         )
     }
 }

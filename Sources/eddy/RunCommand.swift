@@ -20,6 +20,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var processing: ProcessingOptions
+    @OptionGroup(title: "Retention") var retention: RetentionOptions
+    @OptionGroup(title: "Output topic") var output: OutputOptions
     @Flag(help: "Flag every dead row of failed_messages for reprocessing at start. [env: EDDY_REPROCESS_FAILED]")
     var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
 
@@ -27,15 +29,26 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let engine = try processing.engineConfiguration(connection)
+        let outputSettings = try output.settings(connection)
+        let engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
+        let logins = retention.logins(publishes: outputSettings != nil)
         let store = try processing.database.openMigrated()
         if reprocessFailed {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
             logger.info("flagged \(flagged) dead rows of failed_messages for reprocessing")
         }
-        let service = ConsumerService(configuration: engine, store: store, logger: logger) { LoginsWorkload() }
+        let stats = EngineStats()
+        // A service group stops its services in reverse order: the consumer commits its last batch
+        // first, then the relay publishes what it can of the outbox.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let outputSettings {
+            services.append(.init(service: OutboxRelay(settings: outputSettings, store: store, stats: stats, logger: logger)))
+        }
+        services.append(
+            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger) { LoginsWorkload(settings: logins) })
+        )
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
         try store.close()

@@ -1,0 +1,117 @@
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Publishes outbox rows to the output topic in id order with an idempotent producer and marks them
+/// sent when the broker acknowledges them. A row is marked only after its delivery report, so a crash
+/// between delivery and marking can only publish it again: at-least-once, with the source
+/// topic/partition/offset headers as the dedupe key.
+public final class OutboxRelay: Service, Sendable {
+    private let settings: OutputSettings
+    private let store: Store
+    private let stats: EngineStats
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+    /// How long a graceful shutdown waits for acknowledgements of records in flight.
+    private let drainMilliseconds: Int32
+    /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
+    /// producing never blocks.
+    private let maxInFlight = 50_000
+
+    public init(
+        settings: OutputSettings,
+        store: Store,
+        stats: EngineStats,
+        logger: Logger,
+        drainMilliseconds: Int32 = 5_000,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.settings = settings
+        self.store = store
+        self.stats = stats
+        self.logger = logger
+        self.drainMilliseconds = drainMilliseconds
+        self.now = now
+    }
+
+    public func run() async throws {
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await BlockingThread.run(named: "eddy-outbox") { [self] in try relay(until: stop) }
+            } onCancel: {
+                stop.set()
+            }
+        } onGracefulShutdown: {
+            stop.set()
+        }
+    }
+
+    private func relay(until stop: StopFlag) throws {
+        let acknowledgements = Mutex<[(UInt64, KafkaError?)]>([])
+        var kafka = settings.kafka
+        kafka["enable.idempotence"] = "true"
+        kafka["acks"] = "all"
+        let producer = try KafkaProducer(config: kafka, logger: logger) { id, error in
+            acknowledgements.withLock { $0.append((id, error)) }
+        }
+        var cursor: Int64 = 0
+        var inFlight = 0
+        var lastFailureLog: ContinuousClock.Instant?
+
+        /// Marks acknowledged rows sent; rows that failed are read again from the database.
+        func settle() throws {
+            let settled = acknowledgements.withLock { list in
+                defer { list.removeAll(keepingCapacity: true) }
+                return list
+            }
+            guard !settled.isEmpty else { return }
+            inFlight -= settled.count
+            let sent = settled.filter { $0.1 == nil }.map { Int64($0.0) }
+            let failed = settled.filter { $0.1 != nil }
+            if !sent.isEmpty {
+                let timestamp = now()
+                try store.write { db in try Outbox.markSent(db, ids: sent, now: timestamp) }
+                stats.recordPublished(sent.count)
+            }
+            if let first = failed.min(by: { $0.0 < $1.0 }) {
+                cursor = min(cursor, Int64(first.0) - 1)
+                if lastFailureLog.map({ ContinuousClock.now - $0 > .seconds(10) }) ?? true {
+                    logger.warning("\(failed.count) records not delivered to \(settings.topic); they wait and go again: \(first.1!)")
+                    lastFailureLog = .now
+                }
+            }
+        }
+
+        logger.info("publishing processed records", metadata: ["topic": "\(settings.topic)"])
+        while !stop.isSet {
+            var produced = 0
+            if inFlight < maxInFlight {
+                let records = try store.read { db in try Outbox.unsent(db, afterID: cursor, limit: min(1_000, maxInFlight - inFlight)) }
+                for record in records {
+                    try producer.produce(
+                        topic: settings.topic,
+                        key: record.key,
+                        value: record.value,
+                        headers: record.headers.map { KafkaHeader(name: $0.name, value: $0.value) },
+                        id: UInt64(record.id)
+                    )
+                    cursor = record.id
+                }
+                produced = records.count
+                inFlight += produced
+            }
+            producer.poll(timeoutMilliseconds: produced == 0 ? 50 : 0)
+            try settle()
+        }
+        do {
+            try producer.flush(timeoutMilliseconds: drainMilliseconds)
+        } catch {
+            logger.warning("stopping with records in flight; they are sent again at the next start: \(error)")
+        }
+        try settle()
+    }
+}

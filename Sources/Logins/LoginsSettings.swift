@@ -1,0 +1,25 @@
+/// What the user-login workload keeps and publishes.
+public struct LoginsSettings: Sendable {
+    /// Keep one `login_events` row per valid event (counts are always kept).
+    public var storeEvents: Bool
+    /// How long `login_events` rows stay, by event time; `nil` keeps them forever.
+    public var eventsRetentionSeconds: Int64?
+    /// How long `login_counts` windows stay, by window start; `nil` keeps them forever. An event whose
+    /// window is already older than this is `late`: it goes to `failed_messages` instead of
+    /// resurrecting a pruned window.
+    public var countsRetentionSeconds: Int64?
+    /// Write each valid event to the outbox for the output topic.
+    public var publishes: Bool
+
+    public init(
+        storeEvents: Bool = true,
+        eventsRetentionSeconds: Int64? = 7 * 86_400,
+        countsRetentionSeconds: Int64? = 90 * 86_400,
+        publishes: Bool = false
+    ) {
+        self.storeEvents = storeEvents
+        self.eventsRetentionSeconds = eventsRetentionSeconds
+        self.countsRetentionSeconds = countsRetentionSeconds
+        self.publishes = publishes
+    }
+}

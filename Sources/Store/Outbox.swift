@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// The `outbox` table: records for the output topic, written in the same transaction as the state
+/// and marked sent once the broker acknowledged them.
+public enum Outbox {
+    /// Appends `record` (its id is assigned) inside the caller's transaction.
+    public static func append(_ db: Database, _ record: OutboxRecord, now: Int64) throws {
+        try db.cachedStatement(sql: "INSERT INTO outbox (key, value, headers, created_at) VALUES (?, ?, ?, ?)").execute(
+            arguments: [record.key.map { Data($0) }, Data(record.value), HeaderCoding.encode(record.headers), now]
+        )
+    }
+
+    /// Unsent records with an id above `afterID`, in id order.
+    public static func unsent(_ db: Database, afterID: Int64, limit: Int) throws -> [OutboxRecord] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT id, key, value, headers FROM outbox WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+            arguments: [afterID, limit]
+        ).map { row in
+            OutboxRecord(
+                id: row[0],
+                key: (row[1] as Data?).map { Array($0) },
+                value: Array(row[2] as Data),
+                headers: HeaderCoding.decode(row[3])
+            )
+        }
+    }
+
+    /// Marks `ids` sent at `now`.
+    public static func markSent(_ db: Database, ids: [Int64], now: Int64) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL")
+        for id in ids { try statement.execute(arguments: [now, id]) }
+    }
+
+    /// How many records wait for the broker.
+    public static func pendingCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") ?? 0
+    }
+}
