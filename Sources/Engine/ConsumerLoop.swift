@@ -27,7 +27,6 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private var prunedSinceReport: [String: Int] = [:]
     private var lastPruneReport = ContinuousClock.now
     private var paused = false
-    private var nextOutboxCheck = ContinuousClock.now
     private var consumer: KafkaConsumer?
     private var assigned: Set<TopicPartition> = []
     private var broken = false
@@ -102,9 +101,8 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     /// and resumes them when it is down to half, so a broker that refuses output cannot grow the
     /// database without limit.
     private func applyOutboxBackpressure() throws {
-        guard let output = configuration.output, let consumer, ContinuousClock.now >= nextOutboxCheck else { return }
-        nextOutboxCheck = .now + .milliseconds(250)
-        let pending = try store.read { try Outbox.pendingCount($0) }
+        guard let output = configuration.output, let consumer else { return }
+        let pending = try store.read { try Outbox.pendingBound($0) }
         if pending > output.maxPending {
             try consumer.pause(Array(assigned))
             if !paused { logger.warning("the outbox holds \(pending) unsent records; consumption paused until it drains") }
@@ -119,7 +117,9 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     /// One bounded retention step every `intervalMilliseconds`; straight away again while expired rows remain.
     private func pruneWhenDue() throws {
         guard ContinuousClock.now >= nextPrune else { return }
+        let started = ContinuousClock.now
         let (removed, more) = try pruner.step()
+        stats.recordPruneStep(ContinuousClock.now - started)
         let interval = Duration.milliseconds(configuration.retention.intervalMilliseconds)
         nextPrune = more ? .now : .now + interval
         stats.recordPruned(removed.values.reduce(0, +))

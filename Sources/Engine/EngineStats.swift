@@ -11,6 +11,7 @@ public final class EngineStats: Sendable {
     private let prunedCount = Atomic<Int>(0)
     private let publishedCount = Atomic<Int>(0)
     private let longestCommitMicroseconds = Atomic<Int>(0)
+    private let longestPruneMicroseconds = Atomic<Int>(0)
 
     public init() {}
 
@@ -44,11 +45,22 @@ public final class EngineStats: Sendable {
         prunedCount.add(rows, ordering: .relaxed)
     }
 
+    /// The longest one retention step took (the time a batch can wait for pruning).
+    public var longestPruneStep: Duration { .microseconds(longestPruneMicroseconds.load(ordering: .relaxed)) }
+
     func recordCommit(_ duration: Duration) {
+        Self.raise(longestCommitMicroseconds, to: duration)
+    }
+
+    func recordPruneStep(_ duration: Duration) {
+        Self.raise(longestPruneMicroseconds, to: duration)
+    }
+
+    private static func raise(_ maximum: borrowing Atomic<Int>, to duration: Duration) {
         let micros = Int(duration / .microseconds(1))
-        var current = longestCommitMicroseconds.load(ordering: .relaxed)
+        var current = maximum.load(ordering: .relaxed)
         while micros > current {
-            let (exchanged, original) = longestCommitMicroseconds.compareExchange(expected: current, desired: micros, ordering: .relaxed)
+            let (exchanged, original) = maximum.compareExchange(expected: current, desired: micros, ordering: .relaxed)
             if exchanged { break }
             current = original
         }

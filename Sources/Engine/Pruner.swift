@@ -45,8 +45,8 @@ public final class Pruner {
             }
             if more { break }
         }
-        if !removed.isEmpty { try reclaim() }
-        return (removed, more)
+        let freePagesLeft = try reclaim(afterRemoving: !removed.isEmpty)
+        return (removed, more || freePagesLeft)
     }
 
     /// Runs steps until nothing expired is left.
@@ -60,12 +60,18 @@ public final class Pruner {
         }
     }
 
-    /// Hands up to 8 MB of free pages back to the file system and checkpoints the WAL without waiting
-    /// for readers.
-    private func reclaim() throws {
+    /// Hands up to 2 MB of free pages back to the file system, and checkpoints the WAL without waiting
+    /// for readers when rows were removed.
+    /// - Returns: whether free pages are left for the next step.
+    private func reclaim(afterRemoving: Bool) throws -> Bool {
         try store.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA incremental_vacuum(2048)")
-            _ = try db.checkpoint(.passive)
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            if free > 0 { try db.execute(sql: "PRAGMA incremental_vacuum(\(Self.pagesPerStep))") }
+            if afterRemoving || free > 0 { _ = try db.checkpoint(.passive) }
+            return free > Self.pagesPerStep
         }
     }
+
+    /// Pages one step hands back to the file system (2 MB with 4 KB pages).
+    private static let pagesPerStep = 512
 }

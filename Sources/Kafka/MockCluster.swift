@@ -37,6 +37,24 @@ public final class MockCluster: @unchecked Sendable {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "creating topic \(topic)") }
     }
 
+    /// Kafka protocol request types whose errors can be injected.
+    public enum Request: Int16, Sendable {
+        case produce = 0
+        case fetch = 1
+    }
+
+    /// Makes the next `count` requests of `request` fail with librdkafka error `code`
+    /// (e.g. 6, NOT_LEADER_OR_FOLLOWER, which clients retry).
+    public func failNext(_ request: Request, count: Int, code: Int32) {
+        let errors = [rd_kafka_resp_err_t](repeating: rd_kafka_resp_err_t(rawValue: code), count: count)
+        errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, count, $0.baseAddress) }
+    }
+
+    /// Drops the errors still waiting for `request`.
+    public func clearErrors(_ request: Request) {
+        rd_kafka_mock_clear_request_errors(cluster, request.rawValue)
+    }
+
     /// Takes broker `id` (1-based) down: its connections close and it refuses new ones.
     public func setBrokerDown(_ id: Int32) {
         rd_kafka_mock_broker_set_down(cluster, id)

@@ -33,6 +33,15 @@ public enum Outbox {
         for id in ids { try statement.execute(arguments: [now, id]) }
     }
 
+    /// An upper bound of the records waiting for the broker, in two index lookups (cheap enough to ask
+    /// after every batch): the span of ids from the oldest unsent record to the newest record.
+    public static func pendingBound(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT (SELECT MAX(id) FROM outbox) - (SELECT MIN(id) FROM outbox WHERE sent_at IS NULL) + 1"
+        ) ?? 0
+    }
+
     /// How many records wait for the broker.
     public static func pendingCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") ?? 0

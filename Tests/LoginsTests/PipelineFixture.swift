@@ -33,8 +33,8 @@ final class PipelineFixture {
     }
 
     /// Produces `count` generated messages and waits for their delivery.
-    func produce(count: Int, seed: UInt64, badShare: Double) throws {
-        var generator = LoginEventGenerator(seed: seed, badShare: badShare, baseTime: 1_700_000_000)
+    func produce(count: Int, seed: UInt64, badShare: Double, baseTime: Int64 = 1_700_000_000) throws {
+        var generator = LoginEventGenerator(seed: seed, badShare: badShare, baseTime: baseTime)
         for _ in 0..<count {
             let message = generator.next()
             try producer.produce(topic: topic, key: message.key, value: message.value)
@@ -54,28 +54,65 @@ final class PipelineFixture {
         try producer.flush(timeoutMilliseconds: 60_000)
     }
 
+    /// The consumer service (and, with `output`, the outbox relay) running against the fixture.
+    final class Running {
+        let stats = EngineStats()
+        let store: Store
+        private var tasks: [Task<Void, any Error>] = []
+
+        /// - Parameter logins: by default everything is kept, since the fixture's events are from 2023.
+        init(
+            _ fixture: PipelineFixture,
+            batchSize: Int,
+            output: OutputSettings?,
+            logins: LoginsSettings = LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil)
+        ) throws {
+            store = try Store(path: fixture.dbPath)
+            try Migrations.apply(to: store)
+            var kafka = KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "eddy-test"])
+            kafka["session.timeout.ms"] = "6000"
+            let service = ConsumerService(
+                configuration: EngineConfiguration(
+                    kafka: kafka, topics: [fixture.topic], batchSize: batchSize, batchLatencyMilliseconds: 50, output: output
+                ),
+                store: store,
+                stats: stats,
+                logger: fixture.logger
+            ) {
+                var settings = logins
+                settings.publishes = output != nil
+                return LoginsWorkload(settings: settings)
+            }
+            tasks.append(Task { try await service.run() })
+            if let output {
+                let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: fixture.logger, drainMilliseconds: 2_000)
+                tasks.append(Task { try await relay.run() })
+            }
+        }
+
+        /// Waits up to `seconds` for `condition`; returns whether it held.
+        func wait(seconds: Double, until condition: () throws -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if try condition() { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return try condition()
+        }
+
+        func stop() async throws {
+            for task in tasks { task.cancel() }
+            for task in tasks { try await task.value }
+            try store.close()
+        }
+    }
+
     /// Runs the consumer service until it has committed `count` messages, then stops it gracefully.
     func process(count: Int, batchSize: Int = 1_000) async throws {
-        let store = try Store(path: dbPath)
-        try Migrations.apply(to: store)
-        let stats = EngineStats()
-        var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "eddy-test"])
-        kafka["session.timeout.ms"] = "6000"
-        let service = ConsumerService(
-            configuration: EngineConfiguration(kafka: kafka, topics: [topic], batchSize: batchSize, batchLatencyMilliseconds: 50),
-            store: store,
-            stats: stats,
-            logger: logger
-        ) { LoginsWorkload() }
-        let running = Task { try await service.run() }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while stats.consumed < count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        running.cancel()
-        try await running.value
-        try store.close()
-        if stats.consumed != count { throw PipelineError("committed \(stats.consumed) messages, expected \(count)") }
+        let running = try Running(self, batchSize: batchSize, output: nil)
+        _ = try await running.wait(seconds: 60) { running.stats.consumed >= count }
+        try await running.stop()
+        if running.stats.consumed != count { throw PipelineError("committed \(running.stats.consumed) messages, expected \(count)") }
     }
 
     /// The counts every produced valid message should add up to, by (window, device, locale, version).

@@ -11,8 +11,9 @@ from kafka import KafkaConsumer, TopicPartition
 import rules
 
 
-def read_topic(bootstrap, topic):
-    """Every message of `topic`, read with kafka-python (an independent client): (partition, offset, value)."""
+def read_topic(bootstrap, topic, with_headers=False):
+    """Every message of `topic`, read with kafka-python (an independent client): (partition, offset, value),
+    and the headers as a dict when `with_headers`."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, api_version=(2, 5))
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
@@ -24,7 +25,11 @@ def read_topic(bootstrap, topic):
         while any(consumer.position(tp) < ends[tp] for tp in partitions):
             assert time.time() < deadline, "reading the topic back took too long"
             for tp, records in consumer.poll(timeout_ms=500).items():
-                messages += [(tp.partition, record.offset, record.value) for record in records]
+                messages += [
+                    (tp.partition, record.offset, record.value)
+                    + ((dict((k, v.decode()) for k, v in record.headers),) if with_headers else ())
+                    for record in records
+                ]
         return messages
     finally:
         consumer.close()
@@ -67,6 +72,11 @@ def committed_total(db_path):
             return db.execute("SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+def outbox_pending(db_path):
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
+        return db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
 
 
 def wait_for_total(db_path, total, timeout):

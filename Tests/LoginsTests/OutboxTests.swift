@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Store
+import Testing
+
+@testable import Engine
+@testable import Logins
+
+/// The processed-output topic through the outbox, against the mock cluster's refusals and outages.
+@Suite(.serialized) struct OutboxTests {
+    private final class Everything: KafkaRebalanceHandler {
+        func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
+        func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
+    }
+
+    /// Reads the output topic with a consumer of its own until `minimum` records arrived and no more come.
+    private func readOutput(_ fixture: PipelineFixture, minimum: Int) throws -> [(source: String, value: [UInt8])] {
+        let handler = Everything()
+        let consumer = try KafkaConsumer(
+            config: KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "verify-\(UUID().uuidString)"]),
+            rebalanceHandler: handler,
+            logger: fixture.logger
+        )
+        try consumer.subscribe(["processed-output"])
+        let batch = KafkaMessageBatch()
+        var records: [(String, [UInt8])] = []
+        let deadline = ContinuousClock.now + .seconds(60)
+        var quiet = 0
+        while ContinuousClock.now < deadline, records.count < minimum || quiet < 10 {
+            let added = try consumer.poll(into: batch, maxMessages: 10_000, timeoutMilliseconds: 200)
+            quiet = added == 0 ? quiet + 1 : 0
+            batch.forEach { message in
+                let headers = Dictionary(uniqueKeysWithValues: message.headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) })
+                let source = "\(headers["eddy-source-topic"] ?? "?")/\(headers["eddy-source-partition"] ?? "?")/\(headers["eddy-source-offset"] ?? "?")"
+                records.append((source, message.value.map { Array($0) } ?? []))
+            }
+            batch.removeAll()
+        }
+        consumer.close()
+        return records
+    }
+
+    private func validSources(_ store: Store) throws -> Set<String> {
+        Set(try store.read { db in try String.fetchAll(db, sql: "SELECT topic || '/' || partition || '/' || offset FROM login_events") })
+    }
+
+    @Test func everyEventReachesTheOutputDespiteRefusalsAndAnOutage() async throws {
+        let fixture = try PipelineFixture(partitions: 4)
+        try fixture.cluster.createTopic("processed-output", partitions: 4)
+        try fixture.produce(count: 6_000, seed: 3, badShare: 0.1)
+        fixture.cluster.failNext(.produce, count: 40, code: 6)  // NOT_LEADER_OR_FOLLOWER: retried
+        let output = OutputSettings(topic: "processed-output", kafka: KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers]))
+        let running = try PipelineFixture.Running(fixture, batchSize: 500, output: output)
+        #expect(try await running.wait(seconds: 60) { running.stats.published > 0 })
+        fixture.cluster.setBrokerDown(1)
+        try await Task.sleep(for: .seconds(3))
+        fixture.cluster.setBrokerUp(1)
+        let drained = try await running.wait(seconds: 90) {
+            try running.stats.consumed == 6_000 && running.store.read { try Outbox.pendingCount($0) } == 0
+        }
+        #expect(drained, "consumed \(running.stats.consumed), published \(running.stats.published)")
+        let valid = try validSources(running.store)
+        try await running.stop()
+
+        let records = try readOutput(fixture, minimum: valid.count)
+        #expect(records.count >= valid.count, "at least once")
+        #expect(Set(records.map(\.source)) == valid, "exactly once after deduplication by the source headers")
+        let sample = try #require(records.first)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(sample.value)) as? [String: Any])
+        #expect(json["user_id"] is String && json["timestamp"] is Int && (json["event_time"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func aRefusingBrokerPausesConsumptionInsteadOfGrowingTheOutbox() async throws {
+        let fixture = try PipelineFixture(partitions: 2)
+        try fixture.cluster.createTopic("processed-output", partitions: 2)
+        try fixture.produce(count: 4_000, seed: 4, badShare: 0)
+        fixture.cluster.failNext(.produce, count: 1_000_000, code: 6)
+        let output = OutputSettings(
+            topic: "processed-output", kafka: KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers]), maxPending: 300
+        )
+        let running = try PipelineFixture.Running(fixture, batchSize: 100, output: output)
+        #expect(try await running.wait(seconds: 60) { running.stats.consumed >= 300 })
+        try await Task.sleep(for: .seconds(2))
+        let stalled = running.stats.consumed
+        try await Task.sleep(for: .seconds(1))
+        #expect(running.stats.consumed == stalled, "consumption is paused")
+        #expect(stalled < 4_000)
+        let pending = try running.store.read { try Outbox.pendingCount($0) }
+        #expect(pending <= 300 + 100 * 3, "the outbox stays near its bound: \(pending)")
+
+        fixture.cluster.clearErrors(.produce)
+        let drained = try await running.wait(seconds: 90) {
+            try running.stats.consumed == 4_000 && running.store.read { try Outbox.pendingCount($0) } == 0
+        }
+        #expect(drained)
+        try await running.stop()
+    }
+}

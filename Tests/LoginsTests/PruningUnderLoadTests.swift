@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import Store
+import Testing
+
+@testable import Engine
+@testable import Logins
+
+/// A database holding a million expired rows is pruned while the service keeps processing, and
+/// no batch waits long for it.
+@Suite(.serialized) struct PruningUnderLoadTests {
+    /// The bound this test states: a batch commit, and a pruning step between two batches, each take at
+    /// most this long on this machine (debug build, 2 cores) with the default step of 2,000 rows / 50 ms.
+    static let bound = Duration.milliseconds(400)
+
+    @Test func aMillionExpiredRowsArePrunedWhileTheStreamIsProcessed() async throws {
+        let fixture = try PipelineFixture(partitions: 8)
+        let expired = 1_000_000
+        let store = try Store(path: fixture.dbPath)
+        try Migrations.apply(to: store)
+        try store.write { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(expired))
+                    INSERT INTO login_events SELECT 'old-topic', i % 8, i, 'user-' || (i % 5000), '2.3.0', 'android', 'RU',
+                        '10.0.0.1', '111-22-3333', i % 1000 FROM n
+                    """
+            )
+        }
+        try store.close()
+
+        let now = Int64(Date().timeIntervalSince1970)
+        let events = 30_000
+        try fixture.produce(count: events, seed: 5, badShare: 0, baseTime: now)
+        let running = try PipelineFixture.Running(fixture, batchSize: 1_000, output: nil, logins: LoginsSettings())
+        func remaining() throws -> Int {
+            try running.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM login_events WHERE topic = 'old-topic'") ?? 0 }
+        }
+        var progressWhilePruning = false
+        var last = (consumed: 0, remaining: expired)
+        let done = try await running.wait(seconds: 150) {
+            let now = (consumed: running.stats.consumed, remaining: try remaining())
+            if now.remaining > 0, last.remaining < expired, now.consumed > last.consumed { progressWhilePruning = true }
+            last = now
+            return now.remaining == 0 && now.consumed == events
+        }
+        let left = try remaining()
+        #expect(done, "consumed \(running.stats.consumed) of \(events), \(left) expired rows left")
+        #expect(progressWhilePruning, "batches were committed while expired rows were being pruned")
+        #expect(running.stats.longestCommit < Self.bound, "longest commit \(running.stats.longestCommit)")
+        #expect(running.stats.longestPruneStep < Self.bound, "longest pruning step \(running.stats.longestPruneStep)")
+        print("pruning under load: longest commit \(running.stats.longestCommit), longest pruning step \(running.stats.longestPruneStep)")
+        #expect(try running.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM login_events") } == events)
+        try await running.stop()
+        #expect(running.stats.pruned >= expired)
+    }
+}

@@ -1,0 +1,54 @@
+import Engine
+import Foundation
+import GRDB
+import Store
+import Testing
+
+@testable import Logins
+
+/// The login tables' retention by event time, and late events.
+@Suite struct RetentionTests {
+    private func message(_ json: String, _ body: (IncomingMessage) -> WorkloadFailure?) -> WorkloadFailure? {
+        Array(json.utf8).withUnsafeBytes { body(IncomingMessage(topic: "t", partition: 0, offset: 1, key: nil, value: $0)) }
+    }
+
+    @Test func anEventOlderThanTheCountsRetentionIsLateAndPassesOnceThePolicyChanges() {
+        let strict = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: 3_600), now: { 100_000 })
+        let late = message(#"{"user_id":"u","timestamp":96000}"#) { strict.stage($0) }
+        #expect(late?.errorClass == "late")
+        #expect(late?.isTransient == false)
+        #expect(message(#"{"user_id":"u","timestamp":96500}"#) { strict.stage($0) } == nil, "its window is still kept")
+        let relaxed = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: nil), now: { 100_000 })
+        #expect(message(#"{"user_id":"u","timestamp":96000}"#) { relaxed.stage($0) } == nil)
+    }
+
+    @Test func eventsAndCountsArePrunedByEventTime() throws {
+        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        let now: Int64 = 100 * 86_400
+        let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: 7 * 86_400, countsRetentionSeconds: 90 * 86_400), now: { now })
+        var offset: Int64 = 0
+        for age in [1, 6, 8, 30, 89, 91] as [Int64] {
+            offset += 1
+            let json = #"{"user_id":"u","timestamp":\#(now - age * 86_400)}"#
+            _ = Array(json.utf8).withUnsafeBytes {
+                workload.stage(IncomingMessage(topic: "t", partition: 0, offset: offset, key: nil, value: $0))
+            }
+        }
+        try store.write { db in try workload.apply(db, now: now) }
+        let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(), now: { now })
+        let removed = try pruner.pruneAll()
+        #expect(removed == ["login_events": 3])
+        let (eventAges, windows) = try store.read { db in
+            (
+                try Int64.fetchAll(db, sql: "SELECT (? - event_time) / 86400 FROM login_events ORDER BY event_time DESC", arguments: [now]),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_counts") ?? 0
+            )
+        }
+        #expect(eventAges == [1, 6], "events older than 7 days are gone")
+        #expect(windows == 5, "the 91-day-old event was late and never counted; 89 days is kept")
+    }
+}
