@@ -3,8 +3,9 @@
 
 Produces N events once to a development broker (`eddy broker`), then measures
   (a) kcat reading every message and discarding it: the raw librdkafka baseline;
-  (b) `eddy run` processing the topic to its last offset with every guarantee on,
-and prints events/s for both, their ratio and eddy's peak RSS; the table is also written as JSON.
+  (b) `eddy run` processing the topic to its last offset with every guarantee on, with the output
+      topic off and on,
+and prints events/s for each, the ratio to raw and eddy's peak RSS; the table is also written as JSON.
 """
 import argparse
 import json
@@ -51,18 +52,17 @@ def peak_rss_mb(pid):
     return 0.0
 
 
-def eddy_run(eddy, bootstrap, expected, workdir, extra_env=None):
+def eddy_run(eddy, bootstrap, expected, workdir, name, *extra):
     """`eddy run` from the first committed batch (after the group join) to the last offset."""
-    db = workdir / "bench.db"
-    log = open(workdir / "eddy-run.log", "wb")
-    env = dict(os.environ, **(extra_env or {}))
-    process = subprocess.Popen([eddy, "run", "--brokers", bootstrap, "--db", str(db), "--group", "bench",
-                                "--log-level", "warning"], stdout=log, stderr=log, env=env)
+    db = workdir / f"{name}.db"
+    log = open(workdir / f"{name}.log", "wb")
+    process = subprocess.Popen([eddy, "run", "--brokers", bootstrap, "--db", str(db), "--group", f"bench-{name}",
+                                "--log-level", "warning", *extra], stdout=log, stderr=log)
     deadline = time.monotonic() + 600
     first = None
     while committed(db) < expected:
         if process.poll() is not None:
-            sys.exit(f"eddy run exited with {process.returncode}; see {workdir / 'eddy-run.log'}")
+            sys.exit(f"eddy run exited with {process.returncode}; see {workdir / (name + '.log')}")
         if time.monotonic() > deadline:
             sys.exit("eddy run did not finish within 10 minutes")
         done = committed(db)
@@ -77,6 +77,13 @@ def eddy_run(eddy, bootstrap, expected, workdir, extra_env=None):
     steady = (expected - start_count) / max(finished - start_time, 1e-9)
     return {"events": expected, "steady_events_per_second": steady, "peak_rss_mb": rss,
             "seconds_after_first_batch": finished - start_time}
+
+
+# Each variant processes the whole topic into its own database, with every guarantee on.
+VARIANTS = [
+    ("outbox-off", "eddy run, output topic off", ["--output-topic", ""]),
+    ("outbox-on", "eddy run, output topic on (outbox + relay)", []),
+]
 
 
 def main():
@@ -95,21 +102,24 @@ def main():
                         "--bad-share", str(args.bad_share), "--log-level", "warning"], check=True,
                        stdout=subprocess.DEVNULL)
         raw = raw_consume(bootstrap, "user-login", args.events)
+        runs = {}
         with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
-            eddy = eddy_run(args.eddy, bootstrap, args.events, pathlib.Path(workdir))
+            for name, label, extra in VARIANTS:
+                runs[name] = eddy_run(args.eddy, bootstrap, args.events, pathlib.Path(workdir), name, *extra)
+                runs[name]["label"] = label
+                runs[name]["ratio_to_raw"] = runs[name]["steady_events_per_second"] / raw["events_per_second"]
     finally:
         broker.terminate()
         broker.wait(timeout=10)
 
-    ratio = eddy["steady_events_per_second"] / raw["events_per_second"]
     print()
-    print(f"{'system':<40} {'events/s':>12} {'peak RSS':>10}")
-    print(f"{'raw librdkafka consumer (kcat)':<40} {raw['events_per_second']:>12,.0f} {'-':>10}")
-    print(f"{'eddy run (events + counts + offsets)':<40} {eddy['steady_events_per_second']:>12,.0f} "
-          f"{eddy['peak_rss_mb']:>8.0f}MB")
-    print(f"\neddy / raw: {ratio:.2f}")
+    print(f"{'system':<44} {'events/s':>12} {'vs raw':>8} {'peak RSS':>10}")
+    print(f"{'raw librdkafka consumer (kcat)':<44} {raw['events_per_second']:>12,.0f} {'1.00':>8} {'-':>10}")
+    for run in runs.values():
+        print(f"{run['label']:<44} {run['steady_events_per_second']:>12,.0f} {run['ratio_to_raw']:>8.2f} "
+              f"{run['peak_rss_mb']:>8.0f}MB")
     result = {"date": time.strftime("%Y-%m-%d"), "events": args.events, "partitions": args.partitions,
-              "raw": raw, "eddy": eddy, "ratio": ratio}
+              "raw": raw, "eddy": runs}
     path = pathlib.Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2))
