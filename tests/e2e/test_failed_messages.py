@@ -1,5 +1,6 @@
 """The dead-letter store through the real binary: list/show/reprocess/status, and reprocessing that
 survives kill -9 without ever applying a row twice."""
+import json
 import random
 import signal
 import sqlite3
@@ -83,7 +84,8 @@ def test_reprocessing_fixed_rows_survives_kill9_without_double_counting(eddy_bin
     with sqlite3.connect(db) as conn:
         conn.execute(
             "UPDATE failed_messages SET payload = CAST(json_object('user_id', 'repaired-' || id, "
-            "'timestamp', 1700000000 + id, 'device_type', 'repaired') AS BLOB), reprocess = 1 "
+            "'timestamp', CAST(strftime('%s', 'now') AS INTEGER) - id % 300, 'device_type', 'repaired') AS BLOB), "
+            "reprocess = 1 "
             "WHERE error_class = 'invalid'"
         )
 
@@ -125,13 +127,14 @@ def test_sqlite3_flag_while_running_and_reprocess_failed_at_start(eddy_bin, brok
 
     # With the plain sqlite3 shell, while eddy runs: repair one row and flag it.
     flagged_at = time.time()
-    subprocess.run(["sqlite3", db, "UPDATE failed_messages SET payload = CAST('{\"user_id\":\"fixed\",\"timestamp\":60}' "
-                    f"AS BLOB), reprocess = 1 WHERE id = {row}"], check=True, timeout=10)
+    fixed = json.dumps({"user_id": "fixed", "timestamp": int(time.time()), "device_type": "fixed-device"})
+    subprocess.run(["sqlite3", db, f"UPDATE failed_messages SET payload = CAST('{fixed}' AS BLOB), reprocess = 1 "
+                    f"WHERE id = {row}"], check=True, timeout=10)
     while scalar(db, f"SELECT status FROM failed_messages WHERE id = {row}") != "resolved":
         assert time.time() - flagged_at < 5, "a flagged row was not reprocessed within five seconds"
         time.sleep(0.05)
     assert scalar(db, "SELECT COUNT(*) FROM login_events") == events + 1
-    assert scalar(db, "SELECT logins FROM login_counts WHERE window_start = 60") == 1
+    assert scalar(db, "SELECT SUM(logins) FROM login_counts WHERE device_type = 'fixed-device'") == 1
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
 
