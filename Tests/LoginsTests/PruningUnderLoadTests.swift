@@ -10,8 +10,11 @@ import Testing
 /// no batch waits long for it.
 @Suite(.serialized) struct PruningUnderLoadTests {
     /// The bound this test states: a batch commit, and a pruning step between two batches, each take at
-    /// most this long on this machine (debug build, 2 cores) with the default step of 2,000 rows / 50 ms.
-    static let bound = Duration.milliseconds(400)
+    /// most this long with the default step of 2,000 rows / 50 ms. Alone on this 2-core machine (debug
+    /// build) they measure 80–130 ms and 160–400 ms; the bound leaves room for the rest of the suite
+    /// running in parallel, and still fails by far if pruning held the write lock for the whole
+    /// backlog (deleting a million rows at once takes over 10 seconds here).
+    static let bound = Duration.milliseconds(1_500)
 
     @Test func aMillionExpiredRowsArePrunedWhileTheStreamIsProcessed() async throws {
         let fixture = try PipelineFixture(partitions: 8)
