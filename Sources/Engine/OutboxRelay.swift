@@ -96,7 +96,11 @@ public final class OutboxRelay: Service, Sendable {
                         topic: settings.topic,
                         key: record.key,
                         value: record.value,
-                        headers: record.headers.map { KafkaHeader(name: $0.name, value: $0.value) },
+                        headers: [
+                            KafkaHeader(name: "eddy-source-topic", value: Array(record.sourceTopic.utf8)),
+                            KafkaHeader(name: "eddy-source-partition", value: Array("\(record.sourcePartition)".utf8)),
+                            KafkaHeader(name: "eddy-source-offset", value: Array("\(record.sourceOffset)".utf8)),
+                        ],
                         id: UInt64(record.id)
                     )
                     cursor = record.id

@@ -114,27 +114,30 @@ public final class KafkaProducer: @unchecked Sendable {
                         field.u.mem.size = valueBytes.count
                         fields.append(field)
                     }
-                    return withHeaders(headers, fields) { fields in
-                        fields.withUnsafeBufferPointer { rd_kafka_produceva(handle, $0.baseAddress, $0.count) }
+                    // librdkafka takes the header list when the message is queued; otherwise it is ours to free.
+                    let headerList = headers.isEmpty ? nil : Self.headerList(headers)
+                    if let headerList {
+                        field.vtype = RD_KAFKA_VTYPE_HEADERS
+                        field.u.headers = headerList
+                        fields.append(field)
                     }
+                    let error = fields.withUnsafeBufferPointer { rd_kafka_produceva(handle, $0.baseAddress, $0.count) }
+                    if error != nil, let headerList { rd_kafka_headers_destroy(headerList) }
+                    return error
                 }
             }
         }
     }
 
-    /// Appends a `RD_KAFKA_VTYPE_HEADER` field per header, keeping their C strings alive for `body`.
-    private static func withHeaders<R>(_ headers: [KafkaHeader], _ fields: [rd_kafka_vu_t], _ body: ([rd_kafka_vu_t]) -> R) -> R {
-        guard let first = headers.first else { return body(fields) }
-        return first.name.withCString { name in
-            withOptionalBytes(first.value) { value in
-                var field = rd_kafka_vu_t()
-                field.vtype = RD_KAFKA_VTYPE_HEADER
-                field.u.header.name = name
-                field.u.header.val = value.flatMap { UnsafeRawPointer($0.baseAddress) }
-                field.u.header.size = value?.count ?? -1
-                return withHeaders(Array(headers.dropFirst()), fields + [field], body)
+    /// A new `rd_kafka_headers_t` holding copies of `headers`.
+    private static func headerList(_ headers: [KafkaHeader]) -> OpaquePointer {
+        let list = rd_kafka_headers_new(headers.count)!
+        for header in headers {
+            withOptionalBytes(header.value) { value in
+                _ = rd_kafka_header_add(list, header.name, -1, value?.baseAddress, value?.count ?? 0)
             }
         }
+        return list
     }
 }
 

@@ -100,18 +100,16 @@ public final class LoginsWorkload: Workload {
         }
     }
 
-    /// One outbox record per event: the normalized JSON, keyed by user_id, with the source
-    /// topic/partition/offset as headers (the dedupe key downstream).
+    /// One outbox record per event: the normalized JSON, keyed by user_id, with its source
+    /// topic/partition/offset (the relay sends them as headers: the dedupe key downstream).
     private func publishEvents(_ db: Database, now: Int64) throws {
         for staged in events {
             let record = OutboxRecord(
+                sourceTopic: staged.topic,
+                sourcePartition: staged.partition,
+                sourceOffset: staged.offset,
                 key: Array(staged.event.userID.utf8),
-                value: ProcessedEventEncoder.encode(staged.event),
-                headers: [
-                    ("eddy-source-topic", Array(staged.topic.utf8)),
-                    ("eddy-source-partition", Array("\(staged.partition)".utf8)),
-                    ("eddy-source-offset", Array("\(staged.offset)".utf8)),
-                ]
+                value: ProcessedEventEncoder.encode(staged.event)
             )
             try Outbox.append(db, record, now: now)
         }

@@ -6,31 +6,47 @@ import GRDB
 public enum Outbox {
     /// Appends `record` (its id is assigned) inside the caller's transaction.
     public static func append(_ db: Database, _ record: OutboxRecord, now: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO outbox (key, value, headers, created_at) VALUES (?, ?, ?, ?)").execute(
-            arguments: [record.key.map { Data($0) }, Data(record.value), HeaderCoding.encode(record.headers), now]
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO outbox (source_topic, source_partition, source_offset, key, value, created_at) VALUES (?, ?, ?, ?, ?, ?)"
         )
+        statement.setUncheckedArguments([
+            record.sourceTopic, record.sourcePartition, record.sourceOffset, record.key.map { Data($0) }, Data(record.value), now,
+        ])
+        try statement.execute()
     }
 
     /// Unsent records with an id above `afterID`, in id order.
     public static func unsent(_ db: Database, afterID: Int64, limit: Int) throws -> [OutboxRecord] {
         try Row.fetchAll(
             db,
-            sql: "SELECT id, key, value, headers FROM outbox WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+            sql: """
+                SELECT id, source_topic, source_partition, source_offset, key, value FROM outbox
+                WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?
+                """,
             arguments: [afterID, limit]
         ).map { row in
             OutboxRecord(
                 id: row[0],
-                key: (row[1] as Data?).map { Array($0) },
-                value: Array(row[2] as Data),
-                headers: HeaderCoding.decode(row[3])
+                sourceTopic: row[1],
+                sourcePartition: row[2],
+                sourceOffset: row[3],
+                key: (row[4] as Data?).map { Array($0) },
+                value: Array(row[5] as Data)
             )
         }
     }
 
-    /// Marks `ids` sent at `now`.
+    /// Marks `ids` sent at `now`, one UPDATE per run of consecutive ids.
     public static func markSent(_ db: Database, ids: [Int64], now: Int64) throws {
-        let statement = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL")
-        for id in ids { try statement.execute(arguments: [now, id]) }
+        let statement = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id BETWEEN ? AND ? AND sent_at IS NULL")
+        var index = 0
+        let sorted = ids.sorted()
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] <= sorted[end] + 1 { end += 1 }
+            try statement.execute(arguments: [now, sorted[index], sorted[end]])
+            index = end + 1
+        }
     }
 
     /// An upper bound of the records waiting for the broker, in two index lookups (cheap enough to ask

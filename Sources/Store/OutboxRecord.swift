@@ -2,19 +2,19 @@
 public struct OutboxRecord: Sendable, Equatable {
     /// The outbox row's id: records are published in id order.
     public var id: Int64
+    /// Where the message it came from was read: the dedupe key downstream.
+    public var sourceTopic: String
+    public var sourcePartition: Int32
+    public var sourceOffset: Int64
     public var key: [UInt8]?
     public var value: [UInt8]
-    public var headers: [(name: String, value: [UInt8]?)]
 
-    public init(id: Int64 = 0, key: [UInt8]?, value: [UInt8], headers: [(name: String, value: [UInt8]?)]) {
+    public init(id: Int64 = 0, sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, key: [UInt8]?, value: [UInt8]) {
         self.id = id
+        self.sourceTopic = sourceTopic
+        self.sourcePartition = sourcePartition
+        self.sourceOffset = sourceOffset
         self.key = key
         self.value = value
-        self.headers = headers
-    }
-
-    public static func == (lhs: OutboxRecord, rhs: OutboxRecord) -> Bool {
-        lhs.id == rhs.id && lhs.key == rhs.key && lhs.value == rhs.value && lhs.headers.map(\.name) == rhs.headers.map(\.name)
-            && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 }

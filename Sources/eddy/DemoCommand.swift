@@ -64,7 +64,8 @@ struct DemoCommand: AsyncParsableCommand {
         var kafka = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers])
         let tally = DeliveryTally()
         let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: tally.handler)
-        let output = OutputSettings(topic: outputTopic, kafka: kafka)
+        // The demo lets the whole run wait in the outbox rather than pause consumption.
+        let output = OutputSettings(topic: outputTopic, kafka: kafka, maxPending: max(events, 100_000))
         kafka["group.id"] = "eddy-demo"
         let stats = EngineStats()
         let consumer = ConsumerService(

@@ -26,7 +26,7 @@ import Testing
 
     private func outbox(sentAt: Int64?) throws {
         try store.write { db in
-            try Outbox.append(db, OutboxRecord(key: nil, value: [1], headers: []), now: 0)
+            try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: 0, key: nil, value: [1]), now: 0)
             try db.execute(sql: "UPDATE outbox SET sent_at = ? WHERE id = last_insert_rowid()", arguments: [sentAt])
         }
     }
