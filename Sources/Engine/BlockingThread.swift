@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// Runs blocking work (librdkafka polls, SQLite transactions) on a dedicated thread, so that it never
 /// occupies a thread of Swift concurrency's cooperative pool.
@@ -15,6 +16,21 @@ public enum BlockingThread {
             }
             thread.name = name
             thread.start()
+        }
+    }
+
+    /// Runs `body` on a new thread until it returns; graceful shutdown or cancellation of the calling
+    /// task sets the flag `body` watches, so it can finish its work in hand and return.
+    static func runUntilShutdown(named name: String, _ body: @escaping @Sendable (StopFlag) throws -> Void) async throws {
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await run(named: name) { try body(stop) }
+            } onCancel: {
+                stop.set()
+            }
+        } onGracefulShutdown: {
+            stop.set()
         }
     }
 }

@@ -34,29 +34,20 @@ public struct ConsumerService: Service {
     }
 
     public func run() async throws {
-        let stop = StopFlag()
         let (configuration, store, stats, logger, now, makeWorkload) = (
             configuration, store, stats, logger, now, makeWorkload
         )
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await BlockingThread.run(named: "eddy-consumer") {
-                    let loop = ConsumerLoop(
-                        configuration: configuration,
-                        store: store,
-                        workload: makeWorkload(),
-                        stats: stats,
-                        logger: logger,
-                        stop: stop,
-                        now: now
-                    )
-                    try loop.run()
-                }
-            } onCancel: {
-                stop.set()
-            }
-        } onGracefulShutdown: {
-            stop.set()
+        try await BlockingThread.runUntilShutdown(named: "eddy-consumer") { stop in
+            let loop = ConsumerLoop(
+                configuration: configuration,
+                store: store,
+                workload: makeWorkload(),
+                stats: stats,
+                logger: logger,
+                stop: stop,
+                now: now
+            )
+            try loop.run()
         }
     }
 }

@@ -38,16 +38,7 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     public func run() async throws {
-        let stop = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await BlockingThread.run(named: "eddy-outbox") { [self] in try relay(until: stop) }
-            } onCancel: {
-                stop.set()
-            }
-        } onGracefulShutdown: {
-            stop.set()
-        }
+        try await BlockingThread.runUntilShutdown(named: "eddy-outbox") { [self] stop in try relay(until: stop) }
     }
 
     private func relay(until stop: StopFlag) throws {

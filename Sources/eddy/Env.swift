@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Synchronization
 
@@ -18,13 +19,28 @@ enum Env {
         problems.withLock { $0.append(problem) }
     }
 
-    static func int(_ name: String, default value: Int) -> Int {
-        guard let text = environment[name] else { return value }
-        guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            record("\(name)=\(text) is not a whole number")
-            return value
+    /// The value of `name` parsed as `T`, or `value` parsed when it is not set.
+    /// - Parameter expecting: what the value should be, for the error, e.g. "a duration (250ms, 5s, 7d)".
+    static func parsed<T: ExpressibleByArgument>(_ name: String, default value: String, expecting: String) -> T {
+        let fallback = T(argument: value)!
+        guard let text = environment[name] else { return fallback }
+        guard let parsed = T(argument: text.trimmingCharacters(in: .whitespaces)) else {
+            record("\(name)=\(text) is not \(expecting)")
+            return fallback
         }
         return parsed
+    }
+
+    static func int(_ name: String, default value: Int) -> Int {
+        parsed(name, default: "\(value)", expecting: "a whole number")
+    }
+
+    static func timeSpan(_ name: String, default value: String) -> TimeSpan {
+        parsed(name, default: value, expecting: "a duration (examples: 250ms, 5s, 10m, 2h, 7d)")
+    }
+
+    static func retention(_ name: String, default value: String) -> RetentionPeriod {
+        parsed(name, default: value, expecting: "a retention period (examples: 7d, 12h, 30m, off)")
     }
 
     static func bool(_ name: String, default value: Bool) -> Bool {

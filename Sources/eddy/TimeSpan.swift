@@ -31,16 +31,3 @@ struct TimeSpan: ExpressibleByArgument, CustomStringConvertible, Equatable, Send
 
     static var defaultCompletionKind: CompletionKind { .default }
 }
-
-extension Env {
-    /// A ``TimeSpan`` from `name`, or `value` when it is not set.
-    static func timeSpan(_ name: String, default value: String) -> TimeSpan {
-        let fallback = TimeSpan(argument: value)!
-        guard let text = environment[name] else { return fallback }
-        guard let parsed = TimeSpan(argument: text) else {
-            record("\(name)=\(text) is not a duration (examples: 250ms, 5s, 10m, 2h, 7d)")
-            return fallback
-        }
-        return parsed
-    }
-}

@@ -79,13 +79,17 @@ def outbox_pending(db_path):
         return db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
 
 
-def wait_for_total(db_path, total, timeout):
+def wait_until(condition, timeout, message):
+    """Polls `condition` until it holds; fails with `message` after `timeout` seconds."""
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        if committed_total(db_path) >= total:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"eddy committed {committed_total(db_path)} of {total} messages in {timeout} s")
+    while not condition():
+        assert time.time() < deadline, message
+        time.sleep(0.05)
+
+
+def wait_for_total(db_path, total, timeout):
+    wait_until(lambda: committed_total(db_path) >= total, timeout,
+               f"eddy did not commit {total} messages in {timeout} s")
 
 
 # A killed member stays in the group until its session times out; the default (45 s) would make every
@@ -107,9 +111,8 @@ def run_eddy(eddy_bin, bootstrap, db_path, log_path, *extra):
 
 def wait_for_log(log_path, text, timeout):
     """Waits until `text` appears in the log; returns whether it did."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if text in pathlib.Path(log_path).read_text(errors="replace"):
-            return True
-        time.sleep(0.1)
-    return False
+    try:
+        wait_until(lambda: text in pathlib.Path(log_path).read_text(errors="replace"), timeout, "")
+        return True
+    except AssertionError:
+        return False

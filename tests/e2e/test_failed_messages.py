@@ -130,9 +130,9 @@ def test_sqlite3_flag_while_running_and_reprocess_failed_at_start(eddy_bin, brok
     fixed = json.dumps({"user_id": "fixed", "timestamp": int(time.time()), "device_type": "fixed-device"})
     subprocess.run(["sqlite3", db, f"UPDATE failed_messages SET payload = CAST('{fixed}' AS BLOB), reprocess = 1 "
                     f"WHERE id = {row}"], check=True, timeout=10)
-    while scalar(db, f"SELECT status FROM failed_messages WHERE id = {row}") != "resolved":
-        assert time.time() - flagged_at < 5, "a flagged row was not reprocessed within five seconds"
-        time.sleep(0.05)
+    helpers.wait_until(lambda: scalar(db, f"SELECT status FROM failed_messages WHERE id = {row}") == "resolved",
+                       timeout=5, message="a flagged row was not reprocessed within five seconds")
+    assert time.time() - flagged_at < 5
     assert scalar(db, "SELECT COUNT(*) FROM login_events") == events + 1
     assert scalar(db, "SELECT SUM(logins) FROM login_counts WHERE device_type = 'fixed-device'") == 1
     service.send_signal(signal.SIGTERM)
@@ -143,10 +143,8 @@ def test_sqlite3_flag_while_running_and_reprocess_failed_at_start(eddy_bin, brok
     log = tmp_path / "again.log"
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--reprocess-failed")
     assert helpers.wait_for_log(log, f"flagged {dead} dead rows", timeout=30)
-    deadline = time.time() + 10
-    while scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'dead' AND attempts = 2") < dead:
-        assert time.time() < deadline, "--reprocess-failed did not run every dead row"
-        time.sleep(0.1)
+    helpers.wait_until(lambda: scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'dead' AND attempts = 2") == dead,
+                       timeout=10, message="--reprocess-failed did not run every dead row")
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
     assert scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE reprocess = 1") == 0

@@ -41,10 +41,7 @@ def test_output_reaches_kcat_with_source_headers_and_survives_kill9(eddy_bin, br
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log)
     assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
     helpers.wait_for_total(db, 15000, timeout=60)
-    deadline = time.time() + 30
-    while helpers.outbox_pending(db) > 0:
-        assert time.time() < deadline, "the outbox did not drain"
-        time.sleep(0.2)
+    helpers.wait_until(lambda: helpers.outbox_pending(db) == 0, timeout=30, message="the outbox did not drain")
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
 
@@ -86,10 +83,8 @@ def test_late_events_wait_in_failed_messages_until_the_policy_changes_and_prune_
 
     log = tmp_path / "relaxed.log"
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--retain-counts", "90d", "--reprocess-failed")
-    deadline = time.time() + 20
-    while scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'resolved'") < late:
-        assert time.time() < deadline, "late rows were not reprocessed after the policy changed"
-        time.sleep(0.1)
+    helpers.wait_until(lambda: scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE status = 'resolved'") == late,
+                       timeout=20, message="late rows were not reprocessed after the policy changed")
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
     assert scalar(db, "SELECT SUM(logins) FROM login_counts") == 2000
