@@ -3,15 +3,21 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
 
-.PHONY: demo test build release unit e2e bench migrations setup clean
+.PHONY: demo test lint build release bench migrations setup setup-test clean
 
 demo: release
 	$(RELEASE_BIN) demo
 
-test: setup-test
+test: setup-test lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	EDDY_BIN=$(abspath $(DEBUG_BIN)) python3 -m pytest -q tests/e2e
+
+# The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
+lint: setup-test
+	hadolint Dockerfile
+	yamllint --strict docker-compose.yml deploy/k8s .yamllint.yaml
+	kubernetes-validate --quiet deploy/k8s/*.yaml
 
 build: setup
 	$(SWIFT) build

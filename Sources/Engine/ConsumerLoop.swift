@@ -27,6 +27,8 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private var prunedSinceReport: [String: Int] = [:]
     private var lastPruneReport = ContinuousClock.now
     private var paused = false
+    private var nextObservation = ContinuousClock.now
+    private var resumeAt: [TopicPartition: Int64] = [:]
     private var consumer: KafkaConsumer?
     private var assigned: Set<TopicPartition> = []
     private var broken = false
@@ -72,6 +74,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         self.consumer = consumer
         defer { consumer.close() }
         let known = try consumer.topicPartitionCounts(timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+        stats.recordBroker(reachable: true)
         for topic in configuration.topics where known[topic] == nil {
             logger.warning("topic \(topic) does not exist yet; waiting for it to be created")
         }
@@ -81,6 +84,8 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             metadata: ["topics": "\(configuration.topics)", "group": "\(configuration.kafka["group.id"] ?? "")"]
         )
         while !stop.isSet {
+            stats.recordLoop()
+            try observe(consumer)
             try consumer.poll(
                 into: batch,
                 maxMessages: configuration.batchSize,
@@ -95,6 +100,27 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         logger.info("stopping: last batch committed, leaving the group")
     }
 
+    // MARK: - Observation
+
+    /// Every five seconds: consumer lag per partition (from the end offsets librdkafka already has),
+    /// the database's size, and whether the broker answers when no messages came.
+    private func observe(_ consumer: KafkaConsumer) throws {
+        guard ContinuousClock.now >= nextObservation else { return }
+        nextObservation = .now + .seconds(5)
+        for partition in assigned {
+            if let end = consumer.cachedEndOffset(partition), let next = resumeAt[partition] {
+                stats.metrics.lag(topic: partition.topic, partition: partition.partition, max(0, end - next))
+            }
+        }
+        let sizes = store.fileSizes()
+        stats.metrics.databaseBytes.record(sizes.database)
+        stats.metrics.walBytes.record(sizes.wal)
+        if stats.sinceLastCommit.map({ $0 > .seconds(5) }) ?? true {
+            let answered = (try? consumer.topicPartitionCounts(timeoutMilliseconds: 1_000)) != nil
+            stats.recordBroker(reachable: answered)
+        }
+    }
+
     // MARK: - The transactions
 
     /// Pauses every assigned partition while the outbox holds more than `maxPending` unsent records,
@@ -103,6 +129,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private func applyOutboxBackpressure() throws {
         guard let output = configuration.output, let consumer else { return }
         let pending = try store.read { try Outbox.pendingBound($0) }
+        stats.metrics.outboxPending.record(pending)
         if pending > output.maxPending {
             try consumer.pause(Array(assigned))
             if !paused { logger.warning("the outbox holds \(pending) unsent records; consumption paused until it drains") }
@@ -122,7 +149,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         stats.recordPruneStep(ContinuousClock.now - started)
         let interval = Duration.milliseconds(configuration.retention.intervalMilliseconds)
         nextPrune = more ? .now : .now + interval
-        stats.recordPruned(removed.values.reduce(0, +))
+        stats.recordPruned(removed)
         prunedSinceReport.merge(removed, uniquingKeysWith: +)
         if !prunedSinceReport.isEmpty, ContinuousClock.now - lastPruneReport >= .seconds(10) || !more {
             logger.info("retention pruned rows", metadata: prunedSinceReport.reduce(into: [:]) { $0[$1.key] = "\($1.value)" })
@@ -179,13 +206,16 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             }
         } catch {
             broken = true
+            stats.recordTransactionFailure()
             workload.discard()
             batch.removeAll()
             throw EngineError("a batch of \(count) messages could not be committed, so none of it was kept: \(error)")
         }
         batch.removeAll()
         stats.recordCommit(ContinuousClock.now - started)
-        stats.recordBatch(messages: count, failed: failures.count)
+        stats.recordBroker(reachable: true)
+        resumeAt.merge(nextOffsets) { $1 }
+        stats.recordBatch(messages: count, failures: failures.reduce(into: [:]) { $0[$1.0.errorClass, default: 0] += 1 })
         logger.debug("batch committed", metadata: ["messages": "\(count)", "failed": "\(failures.count)"])
         do {
             try consumer?.commit(nextOffsets, synchronously: false)
@@ -212,6 +242,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
         let stored = try storedOffsets(for: partitions)
         warnIfProcessedElsewhere(stored)
+        resumeAt.merge(stored) { $1 }
         assigned.formUnion(partitions)
         stats.setAssigned(assigned.count)
         return stored

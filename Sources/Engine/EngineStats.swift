@@ -1,7 +1,15 @@
+import Foundation
 import Synchronization
 
-/// Running totals of the consumer loop, readable from any thread.
+/// Running totals and health of the consumer loop, readable from any thread; every record also
+/// feeds the swift-metrics instruments.
 public final class EngineStats: Sendable {
+    let metrics = EngineMetrics()
+    private let origin = ContinuousClock.now
+    private let lastLoopMilliseconds = Atomic<Int>(0)
+    private let lastCommitMilliseconds = Atomic<Int>(-1)
+    private let brokerAnswers = Atomic<Bool>(false)
+    private let failing = Atomic<Bool>(false)
     private let consumedCount = Atomic<Int>(0)
     private let failedCount = Atomic<Int>(0)
     private let batchCount = Atomic<Int>(0)
@@ -39,10 +47,44 @@ public final class EngineStats: Sendable {
 
     func recordPublished(_ records: Int) {
         publishedCount.add(records, ordering: .relaxed)
+        metrics.published.increment(by: records)
     }
 
-    func recordPruned(_ rows: Int) {
-        prunedCount.add(rows, ordering: .relaxed)
+    func recordPruned(_ removed: [String: Int]) {
+        prunedCount.add(removed.values.reduce(0, +), ordering: .relaxed)
+        for (table, rows) in removed { metrics.pruned(table, rows) }
+    }
+
+    // MARK: - Health
+
+    /// How long ago the consumer loop last went round; `nil` before it started.
+    public var sinceLastLoop: Duration? {
+        let last = lastLoopMilliseconds.load(ordering: .relaxed)
+        return last == 0 ? nil : (ContinuousClock.now - origin) - .milliseconds(last)
+    }
+
+    /// How long ago the last batch committed; `nil` before the first.
+    public var sinceLastCommit: Duration? {
+        let last = lastCommitMilliseconds.load(ordering: .relaxed)
+        return last < 0 ? nil : (ContinuousClock.now - origin) - .milliseconds(last)
+    }
+
+    /// Whether the broker answered the last time the loop asked.
+    public var brokerReachable: Bool { brokerAnswers.load(ordering: .relaxed) }
+
+    /// Whether the last transaction failed (the loop then stops).
+    public var transactionsFailing: Bool { failing.load(ordering: .relaxed) }
+
+    func recordLoop() {
+        lastLoopMilliseconds.store(max(1, Int((ContinuousClock.now - origin) / .milliseconds(1))), ordering: .relaxed)
+    }
+
+    func recordBroker(reachable: Bool) {
+        brokerAnswers.store(reachable, ordering: .relaxed)
+    }
+
+    func recordTransactionFailure() {
+        failing.store(true, ordering: .relaxed)
     }
 
     /// The longest one retention step took (the time a batch can wait for pruning).
@@ -50,6 +92,9 @@ public final class EngineStats: Sendable {
 
     func recordCommit(_ duration: Duration) {
         Self.raise(longestCommitMicroseconds, to: duration)
+        metrics.commitLatency.recordNanoseconds(Int64(duration / .nanoseconds(1)))
+        lastCommitMilliseconds.store(Int((ContinuousClock.now - origin) / .milliseconds(1)), ordering: .relaxed)
+        metrics.lastCommit.record(Date().timeIntervalSince1970)
     }
 
     func recordPruneStep(_ duration: Duration) {
@@ -66,18 +111,29 @@ public final class EngineStats: Sendable {
         }
     }
 
-    func recordReprocessing(run: Int, resolved: Int) {
+    /// - Parameter retried: how many of the rows were due retries (the others were flagged by an operator).
+    func recordReprocessing(run: Int, resolved: Int, retried: Int) {
         reprocessedCount.add(run, ordering: .relaxed)
         resolvedCount.add(resolved, ordering: .relaxed)
+        metrics.reprocessed.increment(by: run - retried)
+        metrics.retried.increment(by: retried)
+        metrics.resolved.increment(by: resolved)
     }
 
-    func recordBatch(messages: Int, failed: Int) {
+    /// - Parameter failures: the failed messages of the batch by error class.
+    func recordBatch(messages: Int, failures: [String: Int]) {
+        let failed = failures.values.reduce(0, +)
         consumedCount.add(messages, ordering: .relaxed)
         failedCount.add(failed, ordering: .relaxed)
         batchCount.add(1, ordering: .relaxed)
+        metrics.consumed.increment(by: messages)
+        metrics.applied.increment(by: messages - failed)
+        metrics.batchMessages.record(messages)
+        for (errorClass, count) in failures { metrics.failed(errorClass, count) }
     }
 
     func setAssigned(_ count: Int) {
         assignedCount.store(count, ordering: .relaxed)
+        metrics.assigned.record(count)
     }
 }

@@ -48,10 +48,12 @@ final class FailedMessageRunner {
         let timestamp = now()
         var resolved = 0
         var run = 0
+        var retried = 0
         do {
             try store.write { db in
                 let rows = try FailedMessages.due(db, now: timestamp, limit: batchLimit)
                 run = rows.count
+                retried = rows.filter { !$0.reprocess && $0.status == .retrying }.count
                 guard !rows.isEmpty else { return }
                 var failures: [(StoredFailure, WorkloadFailure)] = []
                 for row in rows {
@@ -75,7 +77,7 @@ final class FailedMessageRunner {
             throw EngineError("reprocessing failed messages could not be committed, so none of it was kept: \(error)")
         }
         if run > 0 {
-            stats.recordReprocessing(run: run, resolved: resolved)
+            stats.recordReprocessing(run: run, resolved: resolved, retried: retried)
             logger.info("failed messages run again", metadata: ["rows": "\(run)", "resolved": "\(resolved)", "failed_again": "\(run - resolved)"])
         }
         return run

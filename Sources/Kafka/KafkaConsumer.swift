@@ -112,6 +112,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The end offset librdkafka last saw for `partition` in a fetch response (no request is made);
+    /// `nil` before the first fetch.
+    public func cachedEndOffset(_ partition: TopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+
     /// Stops fetching from `partitions` (they stay assigned) until ``resume(_:)``.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         try changePause(partitions, pause: true)

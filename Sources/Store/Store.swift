@@ -89,6 +89,14 @@ public final class Store: Sendable {
         try pool.close()
     }
 
+    /// The sizes of the database file and its WAL, in bytes.
+    public func fileSizes() -> (database: Int64, wal: Int64) {
+        func size(_ path: String) -> Int64 {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return (size(path), size(path + "-wal"))
+    }
+
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DatabaseError else { return "\(error)" }
         switch error.resultCode {

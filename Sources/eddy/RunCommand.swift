@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Logins
+import Ops
 import ServiceLifecycle
 import Store
 
@@ -22,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var processing: ProcessingOptions
     @OptionGroup(title: "Retention") var retention: RetentionOptions
     @OptionGroup(title: "Output topic") var output: OutputOptions
+    @OptionGroup(title: "Operations") var ops: OpsOptions
     @Flag(help: "Flag every dead row of failed_messages for reprocessing at start. [env: EDDY_REPROCESS_FAILED]")
     var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
 
@@ -37,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
             logger.info("flagged \(flagged) dead rows of failed_messages for reprocessing")
         }
+        let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
         // A service group stops its services in reverse order: the consumer commits its last batch
         // first, then the relay publishes what it can of the outbox.
@@ -47,6 +50,11 @@ struct RunCommand: AsyncParsableCommand {
         services.append(
             .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger) { LoginsWorkload(settings: logins) })
         )
+        if let address = ops.address {
+            let health = EngineHealth(stats: stats, stallAfter: max(.seconds(60), .milliseconds(3 * processing.batchLatency.milliseconds)))
+            services.insert(.init(service: OpsServer(address: address, health: health, registry: registry, logger: logger)), at: 0)
+            logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

@@ -40,7 +40,12 @@ struct StatusCommand: ParsableCommand {
             )
         }
         let ends = endOffsets(offsets)
-        print("database  \(database.db)  schema \(try Migrations.currentVersion(of: store) ?? "none")  \(fileSizes())")
+        let sizes = store.fileSizes()
+        let megabytes = { (bytes: Int64) in String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        print(
+            "database  \(database.db)  schema \(try Migrations.currentVersion(of: store) ?? "none")  "
+                + "size \(megabytes(sizes.database))  wal \(megabytes(sizes.wal))"
+        )
         print("\npartitions")
         var partitions = TextTable(headers: ["TOPIC", "PARTITION", "NEXT OFFSET", "END OFFSET", "LAG", "UPDATED"], rightAligned: [1, 2, 3, 4])
         partitions.rows = offsets.map { offset in
@@ -71,13 +76,5 @@ struct StatusCommand: ParsableCommand {
         } catch {
             return ([:], "(no lag: \(error))")
         }
-    }
-
-    private func fileSizes() -> String {
-        func size(_ path: String) -> Int64 {
-            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-        }
-        let megabytes = { (bytes: Int64) in String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-        return "size \(megabytes(size(database.db)))  wal \(megabytes(size(database.db + "-wal")))"
     }
 }

@@ -98,11 +98,13 @@ RUN_ENV = {"EDDY_KAFKA_SESSION_TIMEOUT_MS": "6000"}
 
 
 def run_eddy(eddy_bin, bootstrap, db_path, log_path, *extra):
-    """Starts `eddy run` in the background, logging to `log_path`."""
+    """Starts `eddy run` in the background, logging to `log_path`; its ops endpoints take a free port
+    unless `extra` names one."""
+    http = [] if "--http" in extra else ["--http", "127.0.0.1:0"]
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             [eddy_bin, "run", "--brokers", bootstrap, "--db", str(db_path), "--group", "e2e",
-             "--batch-size", "2000", "--batch-latency", "50ms", *extra],
+             "--batch-size", "2000", "--batch-latency", "50ms", *http, *extra],
             stdout=log,
             stderr=log,
             env=dict(os.environ, **RUN_ENV),

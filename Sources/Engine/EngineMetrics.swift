@@ -1,0 +1,51 @@
+import Metrics
+import Synchronization
+
+/// The engine's swift-metrics instruments (Prometheus names once the process bootstraps a backend;
+/// no-ops otherwise).
+final class EngineMetrics: Sendable {
+    let consumed = Metrics.Counter(label: "eddy_messages_consumed_total")
+    let applied = Metrics.Counter(label: "eddy_messages_applied_total")
+    let retried = Metrics.Counter(label: "eddy_failed_retried_total")
+    let reprocessed = Metrics.Counter(label: "eddy_failed_reprocessed_total")
+    let resolved = Metrics.Counter(label: "eddy_failed_resolved_total")
+    let published = Metrics.Counter(label: "eddy_outbox_sent_total")
+    let batchMessages = Recorder(label: "eddy_batch_messages", aggregate: true)
+    let commitLatency = Metrics.Timer(label: "eddy_batch_commit_seconds")
+    let lastCommit = Gauge(label: "eddy_last_commit_timestamp_seconds")
+    let assigned = Gauge(label: "eddy_assigned_partitions")
+    let outboxPending = Gauge(label: "eddy_outbox_pending")
+    let databaseBytes = Gauge(label: "eddy_database_bytes")
+    let walBytes = Gauge(label: "eddy_wal_bytes")
+    private let failedByClass = Mutex<[String: Metrics.Counter]>([:])
+    private let prunedByTable = Mutex<[String: Metrics.Counter]>([:])
+    private let lagByPartition = Mutex<[String: Gauge]>([:])
+
+    func failed(_ errorClass: String, _ count: Int) {
+        failedByClass.withLock { counters in
+            if counters[errorClass] == nil {
+                counters[errorClass] = Metrics.Counter(label: "eddy_messages_failed_total", dimensions: [("class", errorClass)])
+            }
+            counters[errorClass]!.increment(by: count)
+        }
+    }
+
+    func pruned(_ table: String, _ count: Int) {
+        prunedByTable.withLock { counters in
+            if counters[table] == nil {
+                counters[table] = Metrics.Counter(label: "eddy_rows_pruned_total", dimensions: [("table", table)])
+            }
+            counters[table]!.increment(by: count)
+        }
+    }
+
+    func lag(topic: String, partition: Int32, _ value: Int64) {
+        lagByPartition.withLock { gauges in
+            let key = "\(topic)/\(partition)"
+            if gauges[key] == nil {
+                gauges[key] = Gauge(label: "eddy_consumer_lag", dimensions: [("topic", topic), ("partition", "\(partition)")])
+            }
+            gauges[key]!.record(value)
+        }
+    }
+}

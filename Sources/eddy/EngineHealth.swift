@@ -1,0 +1,31 @@
+import Engine
+import Ops
+
+/// `/healthz` and `/readyz` answered from the consumer loop's own records.
+struct EngineHealth: HealthSource {
+    let stats: EngineStats
+    /// The loop counts as wedged when it has not gone round for this long.
+    let stallAfter: Duration
+
+    func liveness() -> HealthReport {
+        guard let since = stats.sinceLastLoop else { return HealthReport(ok: true, detail: "starting") }
+        guard since < stallAfter else {
+            return HealthReport(ok: false, detail: "the processing loop has not gone round for \(Self.seconds(since))")
+        }
+        return HealthReport(ok: true, detail: "the processing loop went round \(Self.seconds(since)) ago")
+    }
+
+    func readiness() -> HealthReport {
+        if stats.transactionsFailing { return HealthReport(ok: false, detail: "the last transaction failed; see the logs") }
+        if stats.sinceLastLoop == nil { return HealthReport(ok: false, detail: "starting: connecting to the broker") }
+        if !stats.brokerReachable { return HealthReport(ok: false, detail: "the broker does not answer") }
+        if stats.assignedPartitions == 0 { return HealthReport(ok: false, detail: "no partitions assigned") }
+        let commit = stats.sinceLastCommit.map { "last commit \(Self.seconds($0)) ago" } ?? "no batch yet"
+        return HealthReport(ok: true, detail: "\(stats.assignedPartitions) partitions assigned, \(commit)")
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value < 10 ? "\((value * 10).rounded() / 10) s" : "\(Int(value)) s"
+    }
+}

@@ -1,0 +1,81 @@
+"""The ops endpoints of a running `eddy run`: health, readiness, and Prometheus metrics that move."""
+import signal
+import socket
+import subprocess
+import urllib.error
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+
+import helpers
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except urllib.error.URLError:
+        return 0, ""  # not listening yet
+
+
+def samples(url):
+    _, text = get(url + "/metrics")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def test_health_readiness_and_metrics_that_move(eddy_bin, broker_factory, tmp_path):
+    broker = broker_factory(partitions=4)
+    db = str(tmp_path / "eddy.db")
+    url = f"http://127.0.0.1:{free_port()}"
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
+    helpers.wait_until(lambda: get(url + "/healthz")[0] == 200, timeout=30, message="/healthz never answered")
+    assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+    helpers.wait_until(lambda: get(url + "/readyz")[0] == 200, timeout=10, message="/readyz never became ready")
+
+    before = samples(url)
+    assert before[("eddy_assigned_partitions", ())] == 4
+    consumed = before.get(("eddy_messages_consumed_total", ()), 0)
+    assert subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "2000", "--bad-share", "0.1",
+                           "--log-level", "warning"], capture_output=True, timeout=60).returncode == 0
+    helpers.wait_for_total(db, 2000, timeout=30)
+    helpers.wait_until(lambda: samples(url).get(("eddy_messages_consumed_total", ()), 0) == consumed + 2000,
+                       timeout=10, message="eddy_messages_consumed_total did not move by 2000")
+    after = samples(url)
+    failed = sum(v for (name, _), v in after.items() if name == "eddy_messages_failed_total")
+    assert after[("eddy_messages_applied_total", ())] + failed == 2000
+    assert 100 < failed < 300
+    assert after[("eddy_batch_commit_seconds_count", ())] >= 1
+    assert after[("eddy_last_commit_timestamp_seconds", ())] > 0
+    assert after[("eddy_database_bytes", ())] > 0 or after[("eddy_wal_bytes", ())] > 0
+
+    service.send_signal(signal.SIGTERM)
+    assert service.wait(timeout=10) == 0
+
+
+def test_a_bad_http_address_is_one_clear_line(eddy_bin, tmp_path):
+    result = subprocess.run([eddy_bin, "run", "--http", "nowhere", "--db", str(tmp_path / "e.db")],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "--http" in result.stderr
+
+
+def test_an_address_in_use_is_one_clear_line(eddy_bin, broker_factory, tmp_path):
+    broker = broker_factory(partitions=1)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([eddy_bin, "run", "--brokers", broker.bootstrap, "--http", f"127.0.0.1:{port}",
+                                 "--db", str(tmp_path / "e.db"), "--log-level", "critical"],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--http" in result.stderr
