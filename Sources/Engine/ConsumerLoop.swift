@@ -73,6 +73,10 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         let consumer = try KafkaConsumer(config: configuration.kafka, rebalanceHandler: self, logger: logger)
         self.consumer = consumer
         defer { consumer.close() }
+        logger.info(
+            "connecting to Kafka",
+            metadata: ["settings": "\(configuration.kafka.redacted.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"]
+        )
         let known = try consumer.topicPartitionCounts(timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
         stats.recordBroker(reachable: true)
         for topic in configuration.topics where known[topic] == nil {

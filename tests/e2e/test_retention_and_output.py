@@ -71,7 +71,7 @@ def test_late_events_wait_in_failed_messages_until_the_policy_changes_and_prune_
     assert eddy(eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "2000", "--bad-share", "0",
                 "--log-level", "warning").returncode == 0
     log = tmp_path / "strict.log"
-    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--retain-counts", "3m")
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--retain-counts", "3m", "--output-topic", "")
     assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
     helpers.wait_for_total(db, 2000, timeout=60)
     service.send_signal(signal.SIGTERM)
@@ -79,6 +79,7 @@ def test_late_events_wait_in_failed_messages_until_the_policy_changes_and_prune_
     late = scalar(db, "SELECT COUNT(*) FROM failed_messages WHERE error_class = 'late'")
     counted = scalar(db, "SELECT SUM(logins) FROM login_counts")
     assert late > 1000 and late + counted == 2000
+    assert scalar(db, "SELECT COUNT(*) FROM outbox") == 0, '--output-topic "" writes no outbox rows'
     assert scalar(db, "SELECT MIN(window_start) FROM login_counts") >= time.time() - 5 * 60
 
     log = tmp_path / "relaxed.log"
