@@ -12,11 +12,13 @@ import json
 import os
 import pathlib
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "e2e"))
+from helpers import committed_total as committed  # noqa: E402  (the e2e tests' reading of consumer_offsets)
 
 
 def start_broker(eddy, partitions):
@@ -35,14 +37,6 @@ def raw_consume(bootstrap, topic, expected):
     if count != expected:
         sys.exit(f"kcat read {count} messages, expected {expected}")
     return {"events": count, "seconds": seconds, "events_per_second": count / seconds}
-
-
-def committed(db):
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 def peak_rss_mb(pid):
