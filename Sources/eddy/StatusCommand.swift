@@ -20,8 +20,8 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Kafka bootstrap servers, to show lag. [env: EDDY_BROKERS]")
-    var brokers: String? = Env.environment["EDDY_BROKERS"]
+    @Option(help: "Kafka bootstrap servers, to show lag; empty skips it. [env: EDDY_BROKERS]")
+    var brokers: String = Env.string("EDDY_BROKERS", default: "")
 
     func validate() throws {
         try Env.check()
@@ -66,7 +66,7 @@ struct StatusCommand: ParsableCommand {
 
     /// End offsets from Kafka when --brokers is given, or a note saying why there are none.
     private func endOffsets(_ offsets: [PartitionOffset]) -> (values: [TopicPartition: Int64], note: String?) {
-        guard let brokers else { return ([:], "(pass --brokers to see the lag)") }
+        guard !brokers.isEmpty else { return ([:], "(pass --brokers to see the lag)") }
         do {
             var config = KafkaConfig(try KafkaEnvironment.properties())
             config["bootstrap.servers"] = brokers
