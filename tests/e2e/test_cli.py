@@ -112,3 +112,24 @@ def test_an_unreadable_secret_file_names_the_variable(eddy_bin, tmp_path):
     result = subprocess.run([eddy_bin, "run", "--db", str(tmp_path / "e.db"), "--http", "off"],
                             capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode != 0 and "EDDY_KAFKA_SASL_PASSWORD_FILE" in result.stderr
+
+
+COMMANDS = [["run"], ["demo"], ["broker"], ["produce"], ["failed", "list"], ["failed", "show"],
+            ["failed", "reprocess"], ["status"], ["prune"], ["migrate"]]
+
+
+def test_every_option_in_help_is_in_the_configuration_reference(eddy_bin):
+    import pathlib
+    import re
+
+    reference = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    missing = []
+    for command in COMMANDS:
+        text = run(eddy_bin, *command, "--help").stdout
+        for option in set(re.findall(r"^\s+(--[a-z][a-z-]+)", text, re.M)) - {"--help"}:
+            if f"`{option}`" not in reference:
+                missing.append(f"eddy {' '.join(command)} {option}")
+        for variable in set(re.findall(r"env:\s+(EDDY_[A-Z_]+)", text.replace("\n", " "))):
+            if f"`{variable}`" not in reference:
+                missing.append(f"eddy {' '.join(command)} {variable}")
+    assert not missing, f"missing from docs/configuration.md: {missing}"
