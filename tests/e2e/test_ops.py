@@ -79,3 +79,17 @@ def test_an_address_in_use_is_one_clear_line(eddy_bin, broker_factory, tmp_path)
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--http" in result.stderr
+
+
+def test_json_logs_are_one_object_per_line(eddy_bin, broker_factory, tmp_path):
+    import json
+
+    broker = broker_factory(partitions=1)
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, tmp_path / "eddy.db", log, "--log-format", "json")
+    assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+    service.send_signal(signal.SIGTERM)
+    assert service.wait(timeout=10) == 0
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert any(r["message"] == "partitions assigned" and r["level"] == "info" and "partitions" in r for r in records)
+    assert all({"time", "level", "label", "message"} <= r.keys() for r in records)
