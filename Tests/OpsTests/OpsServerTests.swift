@@ -33,7 +33,7 @@ import Testing
 
     @Test func metricsAreRenderedInPrometheusText() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "eddy_test_total")).increment(by: Int64(3))
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "eddy_test_total", unitName: "", helpText: "A counter for the test.")).increment(by: Int64(3))
         let app = Application(router: OpsServer.router(health: Switchable(), registry: registry))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
