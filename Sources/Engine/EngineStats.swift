@@ -12,7 +12,6 @@ public final class EngineStats: Sendable {
     private let failing = Atomic<Bool>(false)
     private let consumedCount = Atomic<Int>(0)
     private let failedCount = Atomic<Int>(0)
-    private let batchCount = Atomic<Int>(0)
     private let assignedCount = Atomic<Int>(0)
     private let reprocessedCount = Atomic<Int>(0)
     private let resolvedCount = Atomic<Int>(0)
@@ -27,8 +26,6 @@ public final class EngineStats: Sendable {
     public var consumed: Int { consumedCount.load(ordering: .relaxed) }
     /// Messages written to `failed_messages`.
     public var failed: Int { failedCount.load(ordering: .relaxed) }
-    /// Committed batch transactions.
-    public var batches: Int { batchCount.load(ordering: .relaxed) }
     /// Partitions currently assigned.
     public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
 
@@ -125,7 +122,6 @@ public final class EngineStats: Sendable {
         let failed = failures.values.reduce(0, +)
         consumedCount.add(messages, ordering: .relaxed)
         failedCount.add(failed, ordering: .relaxed)
-        batchCount.add(1, ordering: .relaxed)
         metrics.consumed.increment(by: messages)
         metrics.applied.increment(by: messages - failed)
         metrics.batchMessages.record(messages)

@@ -66,9 +66,6 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    /// Messages queued and not yet delivered.
-    public var inFlight: Int { Int(rd_kafka_outq_len(handle)) }
-
     /// The partition count of every topic the cluster knows.
     /// - Throws: `KafkaError` when no broker answers within the timeout.
     public func topicPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
