@@ -28,7 +28,7 @@ func kafkaErrorCallback(_ rk: OpaquePointer?, _ code: Int32, _ reason: UnsafePoi
         error = KafkaError(code: original.rawValue, message: "fatal Kafka error: \(detail)", isFatal: true)
     }
     context.logger.warning("\(error.message)")
-    context.errors.withLock { $0.append(error) }
+    context.record(error)
 }
 
 func kafkaRebalanceCallback(

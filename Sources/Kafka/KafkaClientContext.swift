@@ -5,11 +5,12 @@ import Synchronization
 /// What librdkafka's callbacks reach through the handle's opaque pointer.
 ///
 /// `@unchecked Sendable`: the callbacks run on librdkafka's threads. `logger` is immutable and Sendable;
-/// `errors` is behind a Mutex; `rebalance` and `delivery` are set before the handle exists and never
+/// `reported` is behind a Mutex; `rebalance` and `delivery` are set before the handle exists and never
 /// change, and `rebalance` is only ever called from `rd_kafka_consumer_poll` on the polling thread.
 final class KafkaClientContext: @unchecked Sendable {
     let logger: Logger
-    let errors = Mutex<[KafkaError]>([])
+    /// The last error librdkafka reported, and the first fatal one not yet taken.
+    let reported = Mutex<(last: KafkaError?, fatal: KafkaError?)>((nil, nil))
     var rebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     var delivery: (@Sendable (UInt64, KafkaError?) -> Void)?
 
@@ -42,15 +43,24 @@ final class KafkaClientContext: @unchecked Sendable {
         return rk
     }
 
-    /// Fatal errors reported since the last call.
-    func takeFatalError() -> KafkaError? {
-        errors.withLock { list in
-            guard let index = list.firstIndex(where: \.isFatal) else { return nil }
-            let error = list[index]
-            list.removeAll()
-            return error
+    /// Remembers an error librdkafka reported.
+    func record(_ error: KafkaError) {
+        reported.withLock {
+            $0.last = error
+            if error.isFatal, $0.fatal == nil { $0.fatal = error }
         }
     }
+
+    /// The fatal error reported since the last call, if any.
+    func takeFatalError() -> KafkaError? {
+        reported.withLock { state in
+            defer { state.fatal = nil }
+            return state.fatal
+        }
+    }
+
+    /// The last error librdkafka reported, if any: why a broker could not be reached.
+    var lastError: KafkaError? { reported.withLock { $0.last } }
 
     static func from(_ opaque: UnsafeMutableRawPointer?) -> KafkaClientContext? {
         opaque.map { Unmanaged<KafkaClientContext>.fromOpaque($0).takeUnretainedValue() }

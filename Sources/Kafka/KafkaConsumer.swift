@@ -61,7 +61,10 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// - Returns: the partition count of every topic the cluster knows.
     /// - Throws: `KafkaError` when no broker answers within the timeout.
     public func topicPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
-        try KafkaMetadata.partitionCounts(handle, timeoutMilliseconds: timeoutMilliseconds)
+        try KafkaMetadata.partitionCounts(handle, context, timeoutMilliseconds: timeoutMilliseconds) {
+            // Not yet subscribed: the consumer queue holds only events, served to the callbacks.
+            if let message = rd_kafka_consumer_poll(handle, 0) { rd_kafka_message_destroy(message) }
+        }
     }
 
     /// Polls messages into `batch` until it holds `maxMessages` or `timeoutMilliseconds` pass.

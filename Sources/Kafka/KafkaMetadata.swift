@@ -3,15 +3,25 @@ import CLibrdKafka
 /// Cluster metadata requests shared by the consumer and the producer.
 enum KafkaMetadata {
     /// The partition count of every topic the cluster knows.
-    /// - Throws: `KafkaError` when no broker answers within the timeout.
-    static func partitionCounts(_ handle: OpaquePointer, timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+    /// - Parameter serveEvents: hands librdkafka's queued error events to `context` (they are queued
+    ///   until the client polls).
+    /// - Throws: `KafkaError` when no broker answers within the timeout, with the last error
+    ///   `context` saw (a refused TLS handshake, a failed SASL authentication).
+    static func partitionCounts(
+        _ handle: OpaquePointer,
+        _ context: KafkaClientContext,
+        timeoutMilliseconds: Int32,
+        serveEvents: () -> Void
+    ) throws(KafkaError) -> [String: Int] {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let err = rd_kafka_metadata(handle, 1, nil, &metadata, timeoutMilliseconds)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            serveEvents()
             throw KafkaError(
                 code: err.rawValue,
                 message: "no Kafka broker answered within \(timeoutMilliseconds / 1000) s "
-                    + "(\(String(cString: rd_kafka_err2str(err)))): check the broker addresses and that Kafka is running"
+                    + "(\(context.lastError?.message ?? String(cString: rd_kafka_err2str(err)))): "
+                    + "check the broker addresses, the security settings and that Kafka is running"
             )
         }
         defer { rd_kafka_metadata_destroy(metadata) }

@@ -69,7 +69,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// The partition count of every topic the cluster knows.
     /// - Throws: `KafkaError` when no broker answers within the timeout.
     public func topicPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
-        try KafkaMetadata.partitionCounts(handle, timeoutMilliseconds: timeoutMilliseconds)
+        try KafkaMetadata.partitionCounts(handle, context, timeoutMilliseconds: timeoutMilliseconds) { rd_kafka_poll(handle, 0) }
     }
 
     private static func enqueue(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct EddyCommand: AsyncParsableCommand {
@@ -11,9 +12,10 @@ struct EddyCommand: AsyncParsableCommand {
             neither loses nor double-counts a message. Messages that fail land in the failed_messages table \
             with their exact bytes. Query the results with the plain sqlite3 shell while Eddy runs.
 
-            Every option also reads an EDDY_* environment variable (shown in each option's help), and any \
-            librdkafka property passes through as EDDY_KAFKA_<NAME> (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL); \
-            a *_FILE variant reads the value from a file.
+            Every option also reads an EDDY_* environment variable (shown in each option's help) and then \
+            the JSON file given by --config (key "batch-size" for --batch-size). Any librdkafka property \
+            passes through as EDDY_KAFKA_<NAME> (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL) or in the file's \
+            "kafka" object; a *_FILE variable or "_file" key reads the value from a file, for secrets.
 
             Try it with no setup:
               eddy demo
@@ -28,4 +30,22 @@ struct EddyCommand: AsyncParsableCommand {
             PruneCommand.self, MigrateCommand.self,
         ]
     )
+
+    /// Loads the config file first, since it supplies option defaults, then parses and runs the command.
+    static func main() async {
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            if let path = ConfigFileOptions.path(in: Array(CommandLine.arguments.dropFirst()), environment: environment) {
+                Env.use(try await ConfigFile.load(path))
+            }
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -12,6 +12,7 @@ struct FailedListCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     @Option(help: "Only rows with this status: retrying, dead or resolved.")
     var status: FailureStatus?

@@ -18,6 +18,7 @@ struct FailedReprocessCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     @Option(help: "A row to flag; repeat for more.")
     var id: [Int64] = []

@@ -14,6 +14,7 @@ struct FailedShowCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     @Argument(help: "The row's id (the first column of `eddy failed list`).")
     var id: Int64

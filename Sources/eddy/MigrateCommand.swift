@@ -14,6 +14,7 @@ struct MigrateCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     func run() throws {
         let store = try Store(path: database.db)

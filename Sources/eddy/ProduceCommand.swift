@@ -32,6 +32,7 @@ struct ProduceCommand: ParsableCommand {
     var badShare: Double = 0.05
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must not be negative") }

@@ -19,6 +19,7 @@ struct PruneCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup(title: "Retention") var retention: RetentionOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     func run() throws {
         let store = try database.openMigrated()

@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     func run() async throws {
         let logger = logging.bootstrap()

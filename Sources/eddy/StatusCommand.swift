@@ -19,6 +19,7 @@ struct StatusCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     @Option(help: "Kafka bootstrap servers, to show lag; empty skips it. [env: EDDY_BROKERS]")
     var brokers: String = Env.string("EDDY_BROKERS", default: "")
