@@ -15,8 +15,8 @@ public final class OutboxRelay: Service, Sendable {
     private let stats: EngineStats
     private let logger: Logger
     private let now: @Sendable () -> Int64
-    /// How long a graceful shutdown waits for acknowledgements of records in flight.
-    private let drainMilliseconds: Int32
+    /// How long a graceful shutdown may keep publishing the rows left in the outbox.
+    private let deadline: ShutdownDeadline
     /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
     /// producing never blocks.
     private let maxInFlight = 50_000
@@ -26,19 +26,25 @@ public final class OutboxRelay: Service, Sendable {
         store: Store,
         stats: EngineStats,
         logger: Logger,
-        drainMilliseconds: Int32 = 5_000,
+        deadline: ShutdownDeadline = ShutdownDeadline(timeout: .seconds(5)),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.settings = settings
         self.store = store
         self.stats = stats
         self.logger = logger
-        self.drainMilliseconds = drainMilliseconds
+        self.deadline = deadline
         self.now = now
     }
 
     public func run() async throws {
         try await BlockingThread.runUntilShutdown(named: "eddy-outbox") { [self] stop in try relay(until: stop) }
+    }
+
+    /// Starts the shutdown clock if it has not started, and returns what is left of it.
+    private func stopping() -> Duration {
+        deadline.begin()
+        return deadline.remaining
     }
 
     private func relay(until stop: StopFlag) throws {
@@ -78,8 +84,11 @@ public final class OutboxRelay: Service, Sendable {
         }
 
         logger.info("publishing processed records", metadata: ["topic": "\(settings.topic)"])
-        while !stop.isSet {
-            var produced = 0
+        // On shutdown the consumer has stopped first, so the outbox no longer grows: publish what is left
+        // while the deadline allows, keeping back a little of it for the last acknowledgements.
+        var produced = 0
+        while !stop.isSet || (produced > 0 || inFlight > 0) && stopping() > .seconds(1) {
+            produced = 0
             if inFlight < maxInFlight {
                 let records = try store.read { db in try Outbox.unsent(db, afterID: cursor, limit: min(1_000, maxInFlight - inFlight)) }
                 for record in records {
@@ -103,10 +112,12 @@ public final class OutboxRelay: Service, Sendable {
             try settle()
         }
         do {
-            try producer.flush(timeoutMilliseconds: drainMilliseconds)
+            try producer.flush(timeoutMilliseconds: Int32(max(.zero, deadline.remaining - .milliseconds(500)) / .milliseconds(1)))
         } catch {
             logger.warning("stopping with records in flight; they are sent again at the next start: \(error)")
         }
         try settle()
+        let left = try store.read { db in try Outbox.pendingCount(db) }
+        if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
     }
 }

@@ -12,10 +12,12 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Consumes --topic as member of --group and keeps the results in --db (created and migrated when \
             needed). Each partition resumes at the offset stored in the database. SIGTERM or SIGINT commits \
-            the batch in hand, commits offsets to Kafka, leaves the group and exits 0.
+            the batch in hand, commits offsets to Kafka, leaves the group, publishes what is left in the \
+            outbox and exits 0, all within --shutdown-timeout.
 
-            Example:
+            Examples:
               eddy run --brokers kafka-1:9092 --group eddy --db /var/lib/eddy/eddy.db
+              eddy run --config /etc/eddy/eddy.json
             """
     )
 
@@ -42,11 +44,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
-        // A service group stops its services in reverse order: the consumer commits its last batch
-        // first, then the relay publishes what it can of the outbox.
+        // A service group stops its services in reverse order: the watchdog starts the shutdown clock,
+        // the consumer commits its last batch, then the relay publishes what it can of the outbox.
+        let deadline = ops.shutdownDeadline()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let outputSettings {
-            services.append(.init(service: OutboxRelay(settings: outputSettings, store: store, stats: stats, logger: logger)))
+            services.append(
+                .init(service: OutboxRelay(settings: outputSettings, store: store, stats: stats, logger: logger, deadline: deadline))
+            )
         }
         services.append(
             .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger) { LoginsWorkload(settings: logins) })
@@ -56,6 +61,7 @@ struct RunCommand: AsyncParsableCommand {
             services.insert(.init(service: OpsServer(address: address, health: health, registry: registry, logger: logger)), at: 0)
             logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
         }
+        services.append(.init(service: ShutdownWatchdog(deadline: deadline, logger: logger), successTerminationBehavior: .ignore))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

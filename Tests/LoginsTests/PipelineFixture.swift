@@ -85,7 +85,7 @@ final class PipelineFixture {
             }
             tasks.append(Task { try await service.run() })
             if let output {
-                let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: fixture.logger, drainMilliseconds: 2_000)
+                let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
                 tasks.append(Task { try await relay.run() })
             }
         }

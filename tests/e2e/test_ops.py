@@ -32,6 +32,17 @@ def samples(url):
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+def dashboard_metrics():
+    """The metric names in the Grafana dashboard's queries."""
+    import json
+    import pathlib
+    import re
+
+    dashboard = json.loads((pathlib.Path(__file__).resolve().parents[2] / "deploy/grafana/eddy.json").read_text())
+    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    return {name for query in queries for name in re.findall(r"\beddy_[a-z_]+", query)}
+
+
 def test_health_readiness_and_metrics_that_move(eddy_bin, broker_factory, tmp_path):
     broker = broker_factory(partitions=4)
     db = str(tmp_path / "eddy.db")
@@ -57,6 +68,12 @@ def test_health_readiness_and_metrics_that_move(eddy_bin, broker_factory, tmp_pa
     assert after[("eddy_batch_commit_seconds_count", ())] >= 1
     assert after[("eddy_last_commit_timestamp_seconds", ())] > 0
     assert after[("eddy_database_bytes", ())] > 0 or after[("eddy_wal_bytes", ())] > 0
+    helpers.wait_until(lambda: any(name == "eddy_consumer_lag" for name, _ in samples(url)), timeout=10,
+                       message="eddy_consumer_lag never appeared (it is read every 5 s)")
+    # eddy_rows_pruned_total{table} appears with the first pruned row; none expire in this run.
+    exported = {name for name, _ in samples(url)} | {"eddy_rows_pruned_total"}
+    missing = dashboard_metrics() - exported
+    assert not missing, f"the Grafana dashboard names metrics Eddy does not export: {missing}"
 
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
