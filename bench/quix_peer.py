@@ -96,6 +96,7 @@ def build(app, meter):
 
 
 def make_app(brokers, group, guarantee, state_dir):
+    """A Quix application reading from the beginning, its RocksDB state in `state_dir`."""
     return Application(broker_address=brokers, consumer_group=group, processing_guarantee=guarantee,
                        auto_offset_reset="earliest", state_dir=state_dir, loglevel="WARNING")
 
@@ -157,6 +158,7 @@ class Meter:
 
 
 def peak_rss_mb():
+    """VmHWM of this process, in MB."""
     for line in pathlib.Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024

@@ -44,6 +44,7 @@ def peak_rss_mb(pid):
 
 
 def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now, for eddy's --http."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -57,6 +58,7 @@ def start_broker(topics):
 
 
 def produce(eddy, bootstrap, events, bad_share):
+    """`eddy produce`: the synthetic user-login events, `bad_share` of them bad."""
     subprocess.run([eddy, "produce", "--brokers", bootstrap, "--topic", TOPIC, "--count", str(events),
                     "--bad-share", str(bad_share), "--log-level", "warning"], check=True, stdout=subprocess.DEVNULL)
 
@@ -138,6 +140,7 @@ def logins_counted(db):
 
 
 def knows_store_events(eddy):
+    """Whether `eddy run --help` lists --store-events (added on another branch)."""
     return "--store-events" in subprocess.run([eddy, "run", "--help"], capture_output=True, text=True).stdout
 
 
@@ -333,8 +336,9 @@ def main():
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
         eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir)
-        quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, agreed_valid_count(eddy_rows),
-                                  args.peer_time_box, logdir) if peer else [])
+        valid_events = agreed_valid_count(eddy_rows)
+        quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
+                     if peer else [])
     finally:
         broker.terminate()
         broker.wait(timeout=10)
