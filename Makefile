@@ -25,8 +25,12 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product eddy
 
+# The peer (Quix Streams) lives in its own virtual environment, so `make test` never installs it.
+BENCH_VENV = .build-bench/venv
 bench: release setup-test
-	python3 bench/run.py --eddy $(RELEASE_BIN)
+	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python
 
 # Regenerate Sources/Store/EmbeddedMigrations.swift after editing migrations/*.sql.
 migrations:

@@ -1,123 +1,358 @@
 #!/usr/bin/env python3
-"""Eddy's benchmark: raw librdkafka consumption (kcat) vs `eddy run` on the same topic, same invocation.
+"""Eddy's benchmark: raw librdkafka, `eddy run` and a peer (Quix Streams) on the same topic, one invocation.
 
-Produces N events once to a development broker (`eddy broker`), then measures
-  (a) kcat reading every message and discarding it: the raw librdkafka baseline;
-  (b) `eddy run` processing the topic to its last offset with every guarantee on, with the output
-      topic off and on,
-and prints events/s for each, the ratio to raw and eddy's peak RSS; the table is also written as JSON.
+Produces N events once to a development broker (librdkafka's mock cluster, bench/mockbroker.py), then
+measures on that topic, one system after the other:
+  raw         kcat reading every message and discarding it: the raw librdkafka baseline;
+  eddy        `eddy run` to the last offset with the output topic off, on (outbox + relay), and
+              counts-only (`--store-events false`, skipped when the binary lacks the option);
+  quix        Quix Streams computing the same per-minute counts, exactly-once and at-least-once
+              (bench/quix_peer.py, in the virtual environment of bench/requirements.txt).
+For each: steady events/s (from the first message or committed batch, so after the group join), the
+ratio to raw, wall time, peak RSS, p50/p99 commit latency and the time to the first committed batch.
+Prints a table and writes it as JSON.
 """
 import argparse
 import json
 import os
 import pathlib
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from helpers import committed_total as committed  # noqa: E402  (the e2e tests' reading of consumer_offsets)
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
+from helpers import committed_total as committed, outbox_pending  # noqa: E402  (the e2e tests' readings)
 
-
-def start_broker(eddy, partitions):
-    broker = subprocess.Popen([eddy, "broker", "--partitions", str(partitions), "--log-level", "warning"],
-                              stdout=subprocess.PIPE, text=True)
-    return broker, broker.stdout.readline().strip()
-
-
-def raw_consume(bootstrap, topic, expected):
-    """kcat: a C librdkafka consumer that reads to the end of every partition and exits."""
-    started = time.monotonic()
-    result = subprocess.run(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q",
-                             "-f", "%o\n"], stdout=subprocess.PIPE, check=True)
-    seconds = time.monotonic() - started
-    count = result.stdout.count(b"\n")
-    if count != expected:
-        sys.exit(f"kcat read {count} messages, expected {expected}")
-    return {"events": count, "seconds": seconds, "events_per_second": count / seconds}
+TOPIC = "user-login"
+OUTPUT_TOPIC = "processed-output"
+QUIX_GROUPS = {"exactly-once": "bench-quix-eos", "at-least-once": "bench-quix-alo"}
+POLL_SECONDS = 0.02
 
 
 def peak_rss_mb(pid):
+    """VmHWM of a live process, in MB."""
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def eddy_run(eddy, bootstrap, expected, workdir, name, *extra):
-    """`eddy run` from the first committed batch (after the group join) to the last offset."""
-    db = workdir / f"{name}.db"
-    log = open(workdir / f"{name}.log", "wb")
-    process = subprocess.Popen([eddy, "run", "--brokers", bootstrap, "--db", str(db), "--group", f"bench-{name}",
-                                "--log-level", "warning", *extra], stdout=log, stderr=log)
-    deadline = time.monotonic() + 600
-    first = None
-    while committed(db) < expected:
-        if process.poll() is not None:
-            sys.exit(f"eddy run exited with {process.returncode}; see {workdir / (name + '.log')}")
-        if time.monotonic() > deadline:
-            sys.exit("eddy run did not finish within 10 minutes")
-        done = committed(db)
-        if first is None and done > 0:
-            first = (time.monotonic(), done)
-        time.sleep(0.02)
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now, for eddy's --http."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_broker(topics):
+    """bench/mockbroker.py with `topics` ({name: partitions}); returns the process and its bootstrap address."""
+    specs = [arg for name, count in topics.items() for arg in ("--topic", f"{name}:{count}")]
+    broker = subprocess.Popen([sys.executable, str(HERE / "mockbroker.py"), *specs], stdout=subprocess.PIPE, text=True)
+    return broker, broker.stdout.readline().strip()
+
+
+def produce(eddy, bootstrap, events, bad_share):
+    """`eddy produce`: the synthetic user-login events, `bad_share` of them bad."""
+    subprocess.run([eddy, "produce", "--brokers", bootstrap, "--topic", TOPIC, "--count", str(events),
+                    "--bad-share", str(bad_share), "--log-level", "warning"], check=True, stdout=subprocess.DEVNULL)
+
+
+def raw_consume(bootstrap, expected):
+    """kcat, a C librdkafka consumer reading to the end of every partition; steady from its first output."""
+    started = time.monotonic()
+    kcat = subprocess.Popen(["kcat", "-C", "-b", bootstrap, "-t", TOPIC, "-o", "beginning", "-e", "-q", "-f", "%o\n"],
+                            stdout=subprocess.PIPE)
+    first, first_count, count = None, 0, 0
+    while chunk := kcat.stdout.read1(1 << 16):
+        count += chunk.count(b"\n")
+        if first is None:
+            first, first_count = time.monotonic(), count
     finished = time.monotonic()
-    rss = peak_rss_mb(process.pid)
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-    start_time, start_count = first if first else (finished, 0)
-    steady = (expected - start_count) / max(finished - start_time, 1e-9)
-    return {"events": expected, "steady_events_per_second": steady, "peak_rss_mb": rss,
-            "seconds_after_first_batch": finished - start_time}
+    if kcat.wait() != 0 or count != expected:
+        sys.exit(f"kcat exited with {kcat.returncode} after {count} messages, expected {expected}")
+    return {"events": count, "events_per_second": (count - first_count) / (finished - first),
+            "wall_seconds": finished - started, "first_message_after_start_s": first - started}
 
 
-# Each variant processes the whole topic into its own database, with every guarantee on.
-VARIANTS = [
-    ("outbox-off", "eddy run, output topic off", ["--output-topic", ""]),
-    ("outbox-on", "eddy run, output topic on (outbox + relay)", []),
-]
+def scrape(port):
+    """The /metrics text of an eddy on `port`, or "" while it does not answer."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def gauge(metrics, name):
+    """The value of an unlabelled sample `name`, or None."""
+    for line in metrics.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def histogram(metrics, name):
+    """The cumulative buckets [(upper bound, count)] of histogram `name`, sorted by bound."""
+    buckets = []
+    for line in metrics.splitlines():
+        if line.startswith(name + "_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets.append((float("inf") if bound == "+Inf" else float(bound), float(line.rsplit(" ", 1)[1])))
+    return sorted(buckets)
+
+
+def quantile(buckets, q):
+    """Prometheus' histogram_quantile: linear within the bucket holding rank q·total. Returns
+    (estimate, (lower bound, upper bound)) in seconds, or (None, None) for an empty histogram."""
+    total = buckets[-1][1] if buckets else 0
+    if total == 0:
+        return None, None
+    rank = q * total
+    lower, below = 0.0, 0.0
+    for upper, cumulative in buckets:
+        if cumulative >= rank:
+            if upper == float("inf"):
+                return lower, (lower, upper)
+            return lower + (upper - lower) * (rank - below) / max(cumulative - below, 1e-12), (lower, upper)
+        lower, below = upper, cumulative
+    return None, None
+
+
+def commit_latency(metrics):
+    """p50/p99 of eddy_batch_commit_seconds (the SQLite transaction of one batch) and the buckets they fall in."""
+    buckets = histogram(metrics, "eddy_batch_commit_seconds")
+    p50, p50_bucket = quantile(buckets, 0.50)
+    p99, p99_bucket = quantile(buckets, 0.99)
+    return {"commit_p50_s": p50, "commit_p99_s": p99, "commit_p50_bucket_s": p50_bucket,
+            "commit_p99_bucket_s": p99_bucket, "commits": buckets[-1][1] if buckets else 0}
+
+
+def logins_counted(db):
+    """SUM(logins) of login_counts: the valid events eddy counted."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+        return connection.execute("SELECT COALESCE(SUM(logins), 0) FROM login_counts").fetchone()[0]
+
+
+def knows_store_events(eddy):
+    """Whether `eddy run --help` lists --store-events (added on another branch)."""
+    return "--store-events" in subprocess.run([eddy, "run", "--help"], capture_output=True, text=True).stdout
+
+
+def wait_for_first_commit(process, db, port, deadline, log):
+    """Polls /metrics until partitions are assigned and the database until the first batch commits.
+    Returns (assigned at, first commit at, committed count then); times from time.monotonic()."""
+    assigned_at = None
+    while (done := committed(db)) == 0:
+        check_alive(process, deadline, log)
+        if assigned_at is None and (gauge(scrape(port), "eddy_assigned_partitions") or 0) > 0:
+            assigned_at = time.monotonic()
+        time.sleep(POLL_SECONDS)
+    return assigned_at, time.monotonic(), done
+
+
+def check_alive(process, deadline, log):
+    """Ends the benchmark when eddy exited or the deadline passed."""
+    if process.poll() is not None:
+        sys.exit(f"eddy run exited with {process.returncode}; see {log}")
+    if time.monotonic() > deadline:
+        sys.exit(f"eddy run did not finish within the time limit; see {log}")
+
+
+def wait_until(condition, process, deadline, log):
+    """Polls `condition` while eddy runs; returns the time.monotonic() at which it held."""
+    while not condition():
+        check_alive(process, deadline, log)
+        time.sleep(POLL_SECONDS)
+    return time.monotonic()
+
+
+def eddy_run(eddy, bootstrap, expected, workdir, logdir, name, extra):
+    """`eddy run` from its start to the last offset committed in SQLite and, when it publishes, the outbox
+    drained: steady rate from the first committed batch, commit latency scraped from /metrics just
+    before SIGTERM."""
+    publishes = OUTPUT_TOPIC in extra
+    db, log, port = workdir / f"{name}.db", logdir / f"{name}.log", free_port()
+    started = time.monotonic()
+    with open(log, "wb") as output:
+        process = subprocess.Popen([eddy, "run", "--brokers", bootstrap, "--topic", TOPIC, "--db", str(db),
+                                    "--group", f"bench-{name}", "--http", f"127.0.0.1:{port}",
+                                    "--log-level", "warning", *extra], stdout=output, stderr=output)
+    try:
+        deadline = started + 900
+        assigned_at, first_at, first_count = wait_for_first_commit(process, db, port, deadline, log)
+        committed_at = wait_until(lambda: committed(db) >= expected, process, deadline, log)
+        finished = wait_until(lambda: outbox_pending(db) == 0, process, deadline, log) if publishes else committed_at
+        metrics = scrape(port)
+        rss = peak_rss_mb(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return {"events": expected, "events_per_second": (expected - first_count) / max(finished - first_at, 1e-9),
+            "events_per_second_to_last_offset": (expected - first_count) / max(committed_at - first_at, 1e-9),
+            "wall_seconds": finished - started, "stop_seconds": time.monotonic() - finished, "peak_rss_mb": rss,
+            "first_commit_after_start_s": first_at - started,
+            "first_commit_after_assignment_s": first_at - assigned_at if assigned_at else None,
+            "valid_counted": logins_counted(db), **commit_latency(metrics)}
+
+
+def eddy_variants(eddy):
+    """(name, label, extra arguments) of each eddy run; counts-only only when the binary knows the option."""
+    variants = [
+        ("eddy-outbox-off", "eddy run, output topic off", ["--output-topic", ""]),
+        ("eddy-outbox-on", "eddy run, output topic on (outbox + relay)", ["--output-topic", OUTPUT_TOPIC]),
+    ]
+    if knows_store_events(eddy):
+        variants.append(("eddy-counts-only", "eddy run, counts only (no login_events)",
+                         ["--output-topic", "", "--store-events", "false"]))
+    else:
+        print(f"notice: {eddy} has no --store-events option; skipping the counts-only variant", flush=True)
+    return variants
+
+
+def agreed_valid_count(eddy_rows):
+    """The valid events every eddy run counted in login_counts; the runs must agree."""
+    counts = {row["system"]: row["valid_counted"] for row in eddy_rows}
+    if len(set(counts.values())) != 1:
+        sys.exit(f"the eddy runs counted different numbers of valid events: {counts}")
+    return next(iter(counts.values()))
+
+
+def quix_topics(python, partitions):
+    """The repartition and changelog topics of the Quix pipelines, {name: partitions}."""
+    topics = {}
+    for group in QUIX_GROUPS.values():
+        listing = subprocess.run([python, "-W", "ignore", str(HERE / "quix_peer.py"), "topics", "--group", group,
+                                  "--partitions", str(partitions)], capture_output=True, text=True, check=True)
+        for line in listing.stdout.split():
+            name, count = line.rsplit(":", 1)
+            topics[name] = int(count)
+    return topics
+
+
+def quix_run(python, bootstrap, events, valid_events, guarantee, time_box, logdir):
+    """One Quix Streams run: its own JSON report, with wall time from the process start to its stop
+    (all counted or the time box) and the time from start to its first event."""
+    log = logdir / f"quix-{guarantee}.log"
+    command = [python, "-W", "ignore", str(HERE / "quix_peer.py"), "run", "--brokers", bootstrap,
+               "--group", QUIX_GROUPS[guarantee], "--guarantee", guarantee, "--events", str(events),
+               "--valid-events", str(valid_events), "--time-box", str(time_box)]
+    started = time.monotonic()
+    with open(log, "wb") as errors:
+        try:
+            result = subprocess.run(command, stdout=subprocess.PIPE, stderr=errors, text=True, timeout=time_box + 300)
+        except subprocess.TimeoutExpired:
+            result = None
+    if result is None or result.returncode != 0 or not result.stdout.strip():
+        print(f"notice: Quix Streams {guarantee} failed or hung; see {log}", flush=True)
+        return None
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report["wall_seconds"] = report.pop("stopped_at") - started
+    report["first_event_after_start_s"] = report.pop("first_event_at") - started
+    return report
+
+
+def print_table(rows):
+    """The table: one row per system."""
+    def seconds(value):
+        return f"{value * 1000:.1f}ms" if value is not None else "-"
+    header = (f"{'system':<46} {'events/s':>10} {'vs raw':>7} {'wall':>8} {'peak RSS':>9} {'p50 commit':>11} "
+              f"{'p99 commit':>11} {'1st commit':>11}")
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        rss = f"{row['peak_rss_mb']:.0f}MB" if row.get("peak_rss_mb") else "-"
+        first = row.get("first_commit_after_start_s")
+        print(f"{row['label']:<46} {row['events_per_second']:>10,.0f} {row['ratio_to_raw']:>7.3f} "
+              f"{row['wall_seconds']:>7.1f}s {rss:>9} {seconds(row.get('commit_p50_s')):>11} "
+              f"{seconds(row.get('commit_p99_s')):>11} {f'{first:.2f}s' if first is not None else '-':>11}")
+
+
+def measure_eddy(eddy, bootstrap, events, logdir):
+    """Every eddy variant, each into its own database in a temporary directory."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
+        for name, label, extra in eddy_variants(eddy):
+            print(f"{label}...", flush=True)
+            rows.append({"system": name, "label": label,
+                         **eddy_run(eddy, bootstrap, events, pathlib.Path(workdir), logdir, name, extra)})
+    return rows
+
+
+def measure_quix(python, bootstrap, events, valid_events, time_box, logdir):
+    """Quix Streams in each processing guarantee; a failed run is reported and left out."""
+    rows = []
+    for guarantee in QUIX_GROUPS:
+        print(f"Quix Streams, {guarantee}...", flush=True)
+        report = quix_run(python, bootstrap, events, valid_events, guarantee, time_box, logdir)
+        if report:
+            rows.append({"system": f"quix-{guarantee}", "label": f"Quix Streams, {guarantee}", **report})
+    return rows
+
+
+def print_peer_ratios(eddy_rows, quix_rows):
+    """eddy's steady rate divided by the peer's: one line per peer row."""
+    for quix in quix_rows:
+        scope = "whole topic" if quix["complete"] else f"time-boxed at {quix['steady_seconds']:.0f}s"
+        rate = quix["events_per_second"]
+        ratios = ", ".join(f"{eddy['system']} " + (f"{eddy['events_per_second'] / rate:.1f}x" if rate else "-")
+                           for eddy in eddy_rows)
+        print(f"eddy / {quix['label']} ({scope}): {ratios}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eddy", default=".build/release/eddy", help="the eddy binary (build with -c release)")
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--partitions", type=int, default=64)
+    parser.add_argument("--partitions", type=int, default=64, help="enough that no mock partition passes ~5 MB")
     parser.add_argument("--bad-share", type=float, default=0.05)
-    parser.add_argument("--json", default="bench/results/latest.json")
+    parser.add_argument("--peer-python", default=".build-bench/venv/bin/python",
+                        help="a Python with bench/requirements.txt installed; missing: the peer is skipped")
+    parser.add_argument("--peer-time-box", type=float, default=600.0,
+                        help="the most seconds of Quix Streams after its first event; it stops when all is counted")
+    parser.add_argument("--json", default="bench/results/latest.json", help="the logs go to logs/ beside it")
     args = parser.parse_args()
 
-    broker, bootstrap = start_broker(args.eddy, args.partitions)
+    peer = os.path.exists(args.peer_python)
+    if not peer:
+        print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
+    load_before = os.getloadavg()
+    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions,
+              **(quix_topics(args.peer_python, args.partitions) if peer else {})}
+    logdir = pathlib.Path(args.json).parent / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    broker, bootstrap = start_broker(topics)
     try:
         print(f"producing {args.events} events to {bootstrap} ({args.partitions} partitions)...", flush=True)
-        subprocess.run([args.eddy, "produce", "--brokers", bootstrap, "--count", str(args.events),
-                        "--bad-share", str(args.bad_share), "--log-level", "warning"], check=True,
-                       stdout=subprocess.DEVNULL)
-        raw = raw_consume(bootstrap, "user-login", args.events)
-        runs = {}
-        with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
-            for name, label, extra in VARIANTS:
-                runs[name] = eddy_run(args.eddy, bootstrap, args.events, pathlib.Path(workdir), name, *extra)
-                runs[name]["label"] = label
-                runs[name]["ratio_to_raw"] = runs[name]["steady_events_per_second"] / raw["events_per_second"]
+        produce(args.eddy, bootstrap, args.events, args.bad_share)
+        print("raw: kcat...", flush=True)
+        raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
+        eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir)
+        valid_events = agreed_valid_count(eddy_rows)
+        quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
+                     if peer else [])
     finally:
         broker.terminate()
         broker.wait(timeout=10)
 
-    print()
-    print(f"{'system':<44} {'events/s':>12} {'vs raw':>8} {'peak RSS':>10}")
-    print(f"{'raw librdkafka consumer (kcat)':<44} {raw['events_per_second']:>12,.0f} {'1.00':>8} {'-':>10}")
-    for run in runs.values():
-        print(f"{run['label']:<44} {run['steady_events_per_second']:>12,.0f} {run['ratio_to_raw']:>8.2f} "
-              f"{run['peak_rss_mb']:>8.0f}MB")
-    result = {"date": time.strftime("%Y-%m-%d"), "events": args.events, "partitions": args.partitions,
-              "raw": raw, "eddy": runs}
-    path = pathlib.Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2))
-    print(f"written to {path}")
+    rows = [raw, *eddy_rows, *quix_rows]
+    for row in rows:
+        row["ratio_to_raw"] = row["events_per_second"] / raw["events_per_second"]
+    print_table(rows)
+    print_peer_ratios(eddy_rows, quix_rows)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "events": args.events, "partitions": args.partitions,
+              "bad_share": args.bad_share, "cores": os.cpu_count(), "load_average_before": load_before,
+              "load_average_after": os.getloadavg(), "peer_time_box_s": args.peer_time_box, "systems": rows}
+    pathlib.Path(args.json).write_text(json.dumps(result, indent=2))
+    print(f"written to {args.json}")
 
 
 if __name__ == "__main__":
