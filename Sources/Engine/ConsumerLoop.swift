@@ -30,6 +30,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private var nextObservation = ContinuousClock.now
     private var resumeAt: [TopicPartition: Int64] = [:]
     private var consumer: KafkaConsumer?
+    private var checkpointer: BackgroundCheckpointer?
     private var assigned: Set<TopicPartition> = []
     private var broken = false
 
@@ -72,7 +73,12 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     func run() throws {
         let consumer = try KafkaConsumer(config: configuration.kafka, rebalanceHandler: self, logger: logger)
         self.consumer = consumer
-        defer { consumer.close() }
+        let checkpointer = try BackgroundCheckpointer(store: store)
+        self.checkpointer = checkpointer
+        defer {
+            consumer.close()
+            checkpointer.stop()
+        }
         logger.info(
             "connecting to Kafka",
             metadata: ["settings": "\(configuration.kafka.redacted.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })"]
@@ -217,6 +223,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         }
         batch.removeAll()
         stats.recordCommit(ContinuousClock.now - started)
+        checkpointer?.request()
         stats.recordBroker(reachable: true)
         resumeAt.merge(nextOffsets) { $1 }
         stats.recordBatch(messages: count, failures: failures.reduce(into: [:]) { $0[$1.0.errorClass, default: 0] += 1 })

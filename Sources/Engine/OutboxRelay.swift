@@ -19,7 +19,11 @@ public final class OutboxRelay: Service, Sendable {
     private let deadline: ShutdownDeadline
     /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
     /// producing never blocks.
-    private let maxInFlight = 50_000
+    private let maxInFlight = 10_000
+    /// Acknowledgements are marked in one writer transaction per this many records, or per
+    /// ``settleInterval``, whichever comes first: the relay shares the single writer with the consumer.
+    private let settleBatch = 5_000
+    private let settleInterval = Duration.milliseconds(200)
 
     public init(
         settings: OutputSettings,
@@ -58,13 +62,19 @@ public final class OutboxRelay: Service, Sendable {
         var cursor: Int64 = 0
         var inFlight = 0
         var lastFailureLog: ContinuousClock.Instant?
+        var lastSettle = ContinuousClock.now
 
-        /// Marks acknowledged rows sent; rows that failed are read again from the database.
-        func settle() throws {
-            let settled = acknowledgements.withLock { list in
+        /// Marks acknowledged rows sent; rows that failed are read again from the database. Unless
+        /// `force`, waits until enough acknowledgements or time accumulated.
+        func settle(force: Bool) throws {
+            let due = force || ContinuousClock.now - lastSettle >= settleInterval
+            let settled: [(UInt64, KafkaError?)]? = acknowledgements.withLock { list in
+                guard due || list.count >= settleBatch else { return nil }
                 defer { list.removeAll(keepingCapacity: true) }
                 return list
             }
+            guard let settled else { return }
+            lastSettle = .now
             guard !settled.isEmpty else { return }
             inFlight -= settled.count
             let sent = settled.filter { $0.1 == nil }.map { Int64($0.0) }
@@ -109,14 +119,14 @@ public final class OutboxRelay: Service, Sendable {
                 inFlight += produced
             }
             producer.poll(timeoutMilliseconds: produced == 0 ? 50 : 0)
-            try settle()
+            try settle(force: false)
         }
         do {
             try producer.flush(timeoutMilliseconds: Int32(max(.zero, deadline.remaining - .milliseconds(500)) / .milliseconds(1)))
         } catch {
             logger.warning("stopping with records in flight; they are sent again at the next start: \(error)")
         }
-        try settle()
+        try settle(force: true)
         let left = try store.read { db in try Outbox.pendingCount(db) }
         if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
     }

@@ -67,7 +67,13 @@ public final class Pruner {
         try store.writeWithoutTransaction { db in
             let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             if free > 0 { try db.execute(sql: "PRAGMA incremental_vacuum(\(Self.pagesPerStep))") }
-            if afterRemoving || free > 0 { _ = try db.checkpoint(.passive) }
+            if afterRemoving || free > 0 {
+                do {
+                    _ = try db.checkpoint(.passive)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    // Another connection (the background checkpointer) is checkpointing: it copies these pages.
+                }
+            }
             return free > Self.pagesPerStep
         }
     }

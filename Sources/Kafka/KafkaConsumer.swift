@@ -18,7 +18,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// - Parameters:
     ///   - config: librdkafka properties; must hold `bootstrap.servers` and `group.id`. Eddy sets
     ///     `enable.auto.commit=false`, `enable.auto.offset.store=false`, and `auto.offset.reset=earliest`
-    ///     unless given.
+    ///     unless given, and bounds the memory of prefetched messages (``memoryDefaults``).
     ///   - rebalanceHandler: held weakly; asked for start offsets and flushed before revokes.
     /// - Throws: `KafkaError` naming a rejected setting.
     public init(config: KafkaConfig, rebalanceHandler: KafkaRebalanceHandler, logger: Logger) throws(KafkaError) {
@@ -27,6 +27,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         config["enable.auto.offset.store"] = "false"
         config.setDefault("auto.offset.reset", "earliest")
         config.setDefault("enable.partition.eof", "false")
+        for (name, value) in Self.memoryDefaults { config.setDefault(name, value) }
         self.logger = logger
         self.rebalanceHandler = rebalanceHandler
         context = KafkaClientContext(logger: logger)
@@ -47,6 +48,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     deinit {
         close()
     }
+
+    /// Bounds on prefetched messages, set unless given: librdkafka's own defaults (a 64 MB local queue,
+    /// 50 MB fetches) would let the prefetch alone take most of the memory Eddy means to use.
+    public static let memoryDefaults = [
+        "queued.max.messages.kbytes": "16384",
+        "fetch.max.bytes": "8388608",
+    ]
 
     /// Joins the group and subscribes to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {

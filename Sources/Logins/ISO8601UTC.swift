@@ -1,6 +1,13 @@
 /// Unix seconds as `2023-09-12T00:45:51Z`, computed without Foundation's formatters (hot path).
 enum ISO8601UTC {
     static func format(_ seconds: Int64) -> String {
+        var out: [UInt8] = []
+        append(seconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the text of `seconds` to `out`.
+    static func append(_ seconds: Int64, to out: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Howard Hinnant's civil_from_days.
@@ -13,8 +20,23 @@ enum ISO8601UTC {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = year >= 1000 ? "\(year)" : String(repeating: "0", count: max(0, 4 - "\(year)".count)) + "\(year)"
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60))Z"
+        // At least four digits (timestamps are not negative, so neither is the year).
+        var divisor: Int64 = 1_000
+        while divisor * 10 <= year { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(year / divisor % 10))
+            divisor /= 10
+        }
+        func two(_ value: Int64, after separator: Character) {
+            out.append(UInt8(ascii: separator.unicodeScalars.first!))
+            out.append(UInt8(ascii: "0") + UInt8(value / 10))
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        two(month, after: "-")
+        two(day, after: "-")
+        two(secondOfDay / 3_600, after: "T")
+        two(secondOfDay % 3_600 / 60, after: ":")
+        two(secondOfDay % 60, after: ":")
+        out.append(UInt8(ascii: "Z"))
     }
 }

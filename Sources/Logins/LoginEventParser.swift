@@ -15,6 +15,15 @@
 public enum LoginEventParser {
     /// `value` nil means a Kafka tombstone (null value).
     public static func parse(_ value: UnsafeRawBufferPointer?) -> Result<LoginEvent, LoginEventFailure> {
+        switch view(value) {
+        case .success(var view): return .success(view.event())
+        case .failure(let failure): return .failure(failure)
+        }
+    }
+
+    /// The same rules as ``parse(_:)-(UnsafeRawBufferPointer?)``, with the valid event's text left in
+    /// `value`'s bytes: nothing is copied until the caller asks for a field.
+    static func view(_ value: UnsafeRawBufferPointer?) -> Result<LoginEventView, LoginEventFailure> {
         guard let value else { return .failure(.malformed("tombstone (null value)")) }
         guard value.count > 0, value.baseAddress != nil else { return .failure(.malformed("empty value")) }
         var scanner = JSONObjectScanner(value)
@@ -32,7 +41,7 @@ public enum LoginEventParser {
         guard kind == .object else {
             return .failure(.malformed("not a JSON object: got \(topLevelName(kind, scanner))"))
         }
-        return validate(fields, &scanner)
+        return validate(fields, &scanner).map { LoginEventView(fields: fields, scanner: scanner, timestamp: $0) }
     }
 
     /// Convenience for tests and tools. `bytes` nil means a Kafka tombstone (null value).
@@ -44,17 +53,17 @@ public enum LoginEventParser {
     // MARK: Scanning
 
     /// The members the rules look at.
-    private enum Field {
+    enum Field {
         case userID, appVersion, deviceType, locale, ip, deviceID, timestamp
     }
 
     /// A member value as scanned: for a string, its content and escapes; otherwise its raw text.
-    private struct Captured {
+    struct Captured {
         var kind: JSONValueKind
         var token: JSONStringToken
     }
 
-    private struct Fields {
+    struct Fields {
         var userID: Captured?
         var appVersion: Captured?
         var deviceType: Captured?
@@ -62,6 +71,19 @@ public enum LoginEventParser {
         var ip: Captured?
         var deviceID: Captured?
         var timestamp: Captured?
+
+        @inline(__always)
+        subscript(field: Field) -> Captured? {
+            switch field {
+            case .userID: userID
+            case .appVersion: appVersion
+            case .deviceType: deviceType
+            case .locale: locale
+            case .ip: ip
+            case .deviceID: deviceID
+            case .timestamp: timestamp
+            }
+        }
 
         @inline(__always)
         mutating func set(_ field: Field, _ value: Captured) {
@@ -169,7 +191,8 @@ public enum LoginEventParser {
 
     private static let timestampRule = "timestamp must be unix seconds (an integer or a string of digits)"
 
-    private static func validate(_ f: Fields, _ s: inout JSONObjectScanner) -> Result<LoginEvent, LoginEventFailure> {
+    /// The event's unix seconds when every rule holds.
+    private static func validate(_ f: Fields, _ s: inout JSONObjectScanner) -> Result<Int64, LoginEventFailure> {
         guard let user = f.userID else { return .failure(.invalid("user_id is missing")) }
         guard user.kind == .string else { return .failure(.invalid("user_id must be a string, got \(user.kind.name)")) }
         guard user.token.end > user.token.start else { return .failure(.invalid("user_id is empty")) }
@@ -184,17 +207,7 @@ public enum LoginEventParser {
         if let failure = typeFailure(f.locale, "locale") { return .failure(failure) }
         if let failure = typeFailure(f.ip, "ip") { return .failure(failure) }
         if let failure = typeFailure(f.deviceID, "device_id") { return .failure(failure) }
-
-        return .success(
-            LoginEvent(
-                userID: s.string(user.token),
-                appVersion: optionalString(f.appVersion, &s),
-                deviceType: optionalString(f.deviceType, &s),
-                locale: optionalString(f.locale, &s),
-                ip: optionalString(f.ip, &s),
-                deviceID: optionalString(f.deviceID, &s),
-                timestamp: seconds
-            ))
+        return .success(seconds)
     }
 
     /// An optional member must be absent, null or a string.
@@ -202,12 +215,6 @@ public enum LoginEventParser {
     private static func typeFailure(_ value: Captured?, _ name: StaticString) -> LoginEventFailure? {
         guard let value, value.kind != .string, value.kind != .null else { return nil }
         return .invalid("\(name) must be a string or null, got \(value.kind.name)")
-    }
-
-    @inline(__always)
-    private static func optionalString(_ value: Captured?, _ s: inout JSONObjectScanner) -> String? {
-        guard let value, value.kind == .string else { return nil }
-        return s.string(value.token)
     }
 
     /// The timestamp's value when it is a JSON integer or a string of digits that fits Int64.

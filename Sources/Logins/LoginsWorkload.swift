@@ -7,17 +7,14 @@ import Store
 /// `login_counts` per minute, device type, locale and app version, and (when publishing) writes the
 /// normalized event to the outbox. Counts are aggregated in memory per batch and written once per key.
 public final class LoginsWorkload: Workload {
-    private struct StagedEvent {
-        var topic: String
-        var partition: Int32
-        var offset: Int64
-        var event: LoginEvent
-    }
-
     private let settings: LoginsSettings
     private let now: @Sendable () -> Int64
-    private var events: [StagedEvent] = []
+    private var events = StagedLoginEvents()
     private var counts: [LoginCountKey: Int64] = [:]
+    /// Windows that start before this are late; read from the clock once per batch.
+    private var lateBefore: Int64?
+    /// The outbox value being encoded, kept from record to record.
+    private var encoded: [UInt8] = []
 
     /// - Parameter now: unix seconds, for lateness; injectable for tests.
     public init(settings: LoginsSettings = LoginsSettings(), now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -39,19 +36,25 @@ public final class LoginsWorkload: Workload {
     }
 
     public func stage(_ message: IncomingMessage) -> WorkloadFailure? {
-        switch LoginEventParser.parse(message.value) {
-        case .success(let event):
-            let key = LoginCountKey(event)
-            if let retain = settings.countsRetentionSeconds, key.windowStart < now() - retain {
+        switch LoginEventParser.view(message.value) {
+        case .success(var view):
+            let windowStart = MinuteWindow.start(of: view.timestamp)
+            if let cutoff = lateCutoff(), windowStart < cutoff {
                 return WorkloadFailure(
                     errorClass: "late",
-                    reason: "the event's minute \(ISO8601UTC.format(key.windowStart)) is older than the login_counts retention; "
+                    reason: "the event's minute \(ISO8601UTC.format(windowStart)) is older than the login_counts retention; "
                         + "reprocess it after lengthening --retain-counts"
                 )
             }
+            let key = LoginCountKey(
+                windowStart: windowStart,
+                deviceType: view.string(.deviceType) ?? LoginCountKey.unknown,
+                locale: view.string(.locale) ?? LoginCountKey.unknown,
+                appVersion: view.string(.appVersion) ?? LoginCountKey.unknown
+            )
             counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
-                events.append(StagedEvent(topic: message.topic, partition: message.partition, offset: message.offset, event: event))
+                events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
             }
             return nil
         case .failure(let failure):
@@ -63,7 +66,8 @@ public final class LoginsWorkload: Workload {
         defer { discard() }
         if settings.storeEvents { try insertEvents(db) }
         if settings.publishes { try publishEvents(db, now: now) }
-        let upsert = try db.cachedStatement(
+        let upsert = try BatchStatement(
+            db,
             sql: """
                 INSERT INTO login_counts (window_start, device_type, locale, app_version, logins, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -72,46 +76,72 @@ public final class LoginsWorkload: Workload {
                 """
         )
         for (key, logins) in counts {
-            upsert.setUncheckedArguments([key.windowStart, key.deviceType, key.locale, key.appVersion, logins, now])
-            try upsert.execute()
+            upsert.bind(key.windowStart, at: 1)
+            upsert.bind(key.deviceType, at: 2)
+            upsert.bind(key.locale, at: 3)
+            upsert.bind(key.appVersion, at: 4)
+            upsert.bind(logins, at: 5)
+            upsert.bind(now, at: 6)
+            try upsert.run()
         }
     }
 
     public func discard() {
-        events.removeAll(keepingCapacity: true)
+        events.removeAll()
         counts.removeAll(keepingCapacity: true)
+        lateBefore = nil
+    }
+
+    /// The start of the oldest window still kept, or `nil` when counts are kept forever.
+    private func lateCutoff() -> Int64? {
+        guard let retain = settings.countsRetentionSeconds else { return nil }
+        if let lateBefore { return lateBefore }
+        let cutoff = now() - retain
+        lateBefore = cutoff
+        return cutoff
     }
 
     private func insertEvents(_ db: Database) throws {
-        let insert = try db.cachedStatement(
+        let insert = try BatchStatement(
+            db,
             sql: """
                 INSERT INTO login_events
                     (topic, partition, offset, user_id, app_version, device_type, locale, ip, device_id, event_time)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
-        for staged in events {
-            let event = staged.event
-            insert.setUncheckedArguments([
-                staged.topic, staged.partition, staged.offset, event.userID, event.appVersion, event.deviceType,
-                event.locale, event.ip, event.deviceID, event.timestamp,
-            ])
-            try insert.execute()
+        try events.withText { text in
+            for event in events.events {
+                insert.bind(text: text[event.topic], at: 1)
+                insert.bind(Int64(event.partition), at: 2)
+                insert.bind(event.offset, at: 3)
+                insert.bind(text: text[event.userID], at: 4)
+                insert.bind(text: text[event.appVersion], at: 5)
+                insert.bind(text: text[event.deviceType], at: 6)
+                insert.bind(text: text[event.locale], at: 7)
+                insert.bind(text: text[event.ip], at: 8)
+                insert.bind(text: text[event.deviceID], at: 9)
+                insert.bind(event.timestamp, at: 10)
+                try insert.run()
+            }
         }
     }
 
     /// One outbox record per event: the normalized JSON, keyed by user_id, with its source
     /// topic/partition/offset (the relay sends them as headers: the dedupe key downstream).
     private func publishEvents(_ db: Database, now: Int64) throws {
-        for staged in events {
-            let record = OutboxRecord(
-                sourceTopic: staged.topic,
-                sourcePartition: staged.partition,
-                sourceOffset: staged.offset,
-                key: Array(staged.event.userID.utf8),
-                value: ProcessedEventEncoder.encode(staged.event)
-            )
-            try Outbox.append(db, record, now: now)
+        let outbox = try OutboxAppender(db, now: now)
+        try events.withText { text in
+            for event in events.events {
+                encoded.removeAll(keepingCapacity: true)
+                ProcessedEventEncoder.append(event, text, to: &encoded)
+                try encoded.withUnsafeBytes { value in
+                    try outbox.append(
+                        sourceTopic: text[event.topic]!, sourcePartition: event.partition, sourceOffset: event.offset,
+                        key: text[event.userID], value: value
+                    )
+                }
+            }
         }
     }
 }

@@ -6,13 +6,17 @@ import GRDB
 public enum Outbox {
     /// Appends `record` (its id is assigned) inside the caller's transaction.
     public static func append(_ db: Database, _ record: OutboxRecord, now: Int64) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO outbox (source_topic, source_partition, source_offset, key, value, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        statement.setUncheckedArguments([
-            record.sourceTopic, record.sourcePartition, record.sourceOffset, record.key.map { Data($0) }, Data(record.value), now,
-        ])
-        try statement.execute()
+        var topic = record.sourceTopic
+        try topic.withUTF8 { topic in
+            try withOptionalBytes(record.key) { key in
+                try record.value.withUnsafeBytes { value in
+                    try OutboxAppender(db, now: now).append(
+                        sourceTopic: UnsafeRawBufferPointer(topic), sourcePartition: record.sourcePartition,
+                        sourceOffset: record.sourceOffset, key: key, value: value
+                    )
+                }
+            }
+        }
     }
 
     /// Unsent records with an id above `afterID`, in id order.
@@ -62,4 +66,10 @@ public enum Outbox {
     public static func pendingCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") ?? 0
     }
+}
+
+/// Calls `body` with the bytes of `array`, or `nil`.
+private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBytes { try body($0) }
 }

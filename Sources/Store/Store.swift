@@ -38,6 +38,10 @@ public final class Store: Sendable {
         do {
             try Self.enableIncrementalVacuum(path)
             pool = try DatabasePool(path: path, configuration: configuration)
+            // The writer gets 8 MB of page cache (SQLite's default is 2 MB), so a batch's pages stay in
+            // memory until its commit instead of spilling to the WAL mid-transaction; 32 MB measured no
+            // faster and costs 25 MB of RSS. Readers keep the default.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -8192") }
         } catch {
             throw .cannotOpen(path, Self.describe(error))
         }

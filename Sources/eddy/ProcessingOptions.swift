@@ -15,6 +15,11 @@ struct ProcessingOptions: ParsableArguments {
     @Option(help: "The longest a batch waits to fill (250ms, 1s, ...). [env: EDDY_BATCH_LATENCY]")
     var batchLatency: TimeSpan = Env.timeSpan("EDDY_BATCH_LATENCY", default: "100ms")
 
+    @Option(
+        help: "Keep one login_events row per valid event; false keeps only counts, failed rows, the outbox and offsets. [env: EDDY_STORE_EVENTS]"
+    )
+    var storeEvents: Bool = Env.bool("EDDY_STORE_EVENTS", default: true)
+
     @Option(help: "Attempts for a transient failure, the first included, before its row is dead. [env: EDDY_MAX_ATTEMPTS]")
     var maxAttempts: Int = Env.int("EDDY_MAX_ATTEMPTS", default: 5)
 

@@ -50,7 +50,12 @@ struct RetentionOptions: ParsableArguments {
     }
 
     /// The workload's settings with these retention periods.
-    func logins(publishes: Bool) -> LoginsSettings {
-        LoginsSettings(eventsRetentionSeconds: retainEvents.seconds, countsRetentionSeconds: retainCounts.seconds, publishes: publishes)
+    func logins(storeEvents: Bool = true, publishes: Bool) -> LoginsSettings {
+        LoginsSettings(
+            storeEvents: storeEvents,
+            eventsRetentionSeconds: retainEvents.seconds,
+            countsRetentionSeconds: retainCounts.seconds,
+            publishes: publishes
+        )
     }
 }

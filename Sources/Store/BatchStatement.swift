@@ -1,0 +1,92 @@
+import GRDB
+import GRDBSQLite
+
+/// One SQL statement prepared for a batch and run once per row, its values bound straight from memory:
+/// no boxing per value, text bound from the caller's bytes without a copy into Swift strings.
+///
+/// Make it inside ``Store/write(_:)`` from the transaction's `Database` and use it only within that
+/// closure. Bind every parameter of the statement (1-based, as in SQL), then ``run()``.
+public final class BatchStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+
+    /// Prepares `sql` on `db`.
+    /// - Throws: `DatabaseError` when the SQL does not compile.
+    public init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+    }
+
+    /// Binds an integer to parameter `index`.
+    @inline(__always)
+    public func bind(_ value: Int64, at index: Int32) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    /// Binds UTF-8 text, or NULL when `text` is nil. The bytes must stay valid until ``run()`` returns.
+    @inline(__always)
+    public func bind(text: UnsafeRawBufferPointer?, at index: Int32) {
+        guard let text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        // SQLITE_STATIC: SQLite reads the bytes during the step; `run()` clears the bindings after it.
+        sqlite3_bind_text(handle, index, text.baseAddress?.assumingMemoryBound(to: CChar.self) ?? emptyText, Int32(text.count), nil)
+    }
+
+    /// Binds a blob, or NULL when `bytes` is nil. The bytes must stay valid until ``run()`` returns.
+    @inline(__always)
+    public func bind(blob bytes: UnsafeRawBufferPointer?, at index: Int32) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        // A zero-length blob still needs a non-null pointer to stay distinct from NULL.
+        if bytes.isEmpty {
+            sqlite3_bind_zeroblob(handle, index, 0)
+        } else {
+            sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+        }
+    }
+
+    /// Binds UTF-8 text copied from `text`, or NULL when it is nil.
+    @inline(__always)
+    public func bind(_ text: String?, at index: Int32) {
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        _ = text.withUTF8 { bytes in
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self) ?? emptyText, Int32(bytes.count), sqliteTransient)
+        }
+    }
+
+    /// Runs the statement with the values bound, then clears them for the next row.
+    /// - Throws: `DatabaseError` (a constraint, a full disk, ...); the caller's transaction must then fail.
+    @inline(__always)
+    public func run() throws {
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    @inline(never)
+    private func failure(_ code: Int32) -> DatabaseError {
+        let connection = sqlite3_db_handle(handle)
+        return DatabaseError(
+            resultCode: ResultCode(rawValue: code),
+            message: connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) },
+            sql: statement.sql
+        )
+    }
+}
+
+/// SQLite copies text bound with this destructor (the C macro `SQLITE_TRANSIENT` is not imported).
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A non-null address for empty text: a null one would bind NULL.
+private var emptyText: UnsafePointer<CChar> {
+    UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+}
