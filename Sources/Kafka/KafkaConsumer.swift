@@ -51,8 +51,13 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Bounds on prefetched messages, set unless given: librdkafka's own defaults (a 64 MB local queue,
     /// 50 MB fetches) would let the prefetch alone take most of the memory Eddy means to use.
+    ///
+    /// The queue is bounded by bytes only: with librdkafka 2.0 a partition whose queue is over either
+    /// threshold is not fetched for a whole second, so its default 100,000-message threshold capped
+    /// counts-only consumption near 120k events/s (148k/s with this, same peak RSS, measured).
     public static let memoryDefaults = [
         "queued.max.messages.kbytes": "16384",
+        "queued.min.messages": "1000000",
         "fetch.max.bytes": "8388608",
     ]
 
