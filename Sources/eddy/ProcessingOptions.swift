@@ -10,7 +10,7 @@ struct ProcessingOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The most messages in one transaction. [env: EDDY_BATCH_SIZE]")
-    var batchSize: Int = Env.int("EDDY_BATCH_SIZE", default: 10_000)
+    var batchSize: Int = Env.int("EDDY_BATCH_SIZE", default: 5_000)
 
     @Option(help: "The longest a batch waits to fill (250ms, 1s, ...). [env: EDDY_BATCH_LATENCY]")
     var batchLatency: TimeSpan = Env.timeSpan("EDDY_BATCH_LATENCY", default: "100ms")
