@@ -13,11 +13,4 @@ struct LoginCountKey: Hashable {
         self.locale = locale
         self.appVersion = appVersion
     }
-
-    init(_ event: LoginEvent) {
-        windowStart = MinuteWindow.start(of: event.timestamp)
-        deviceType = event.deviceType ?? Self.unknown
-        locale = event.locale ?? Self.unknown
-        appVersion = event.appVersion ?? Self.unknown
-    }
 }
