@@ -14,6 +14,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private var rebalanceError: Error?
     private var topicNames: [OpaquePointer: String] = [:]
     private var closed = false
+    private let waker: FetchWaker?
 
     /// - Parameters:
     ///   - config: librdkafka properties; must hold `bootstrap.servers` and `group.id`. Eddy sets
@@ -28,6 +29,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         config.setDefault("auto.offset.reset", "earliest")
         config.setDefault("enable.partition.eof", "false")
         for (name, value) in Self.memoryDefaults { config.setDefault(name, value) }
+        let backoffSetting = rd_kafka_version() >= Self.firstVersionWithFetchQueueBackoff
+        if backoffSetting { config.setDefault("fetch.queue.backoff.ms", "10") }
         self.logger = logger
         self.rebalanceHandler = rebalanceHandler
         context = KafkaClientContext(logger: logger)
@@ -42,6 +45,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "the Kafka consumer")
         rd_kafka_poll_set_consumer(handle)
+        waker = backoffSetting ? nil : FetchWaker(handle: handle)
         weakSelf = self
     }
 
@@ -52,14 +56,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Bounds on prefetched messages, set unless given: librdkafka's own defaults (a 64 MB local queue,
     /// 50 MB fetches) would let the prefetch alone take most of the memory Eddy means to use.
     ///
-    /// The queue is bounded by bytes only: with librdkafka 2.0 a partition whose queue is over either
-    /// threshold is not fetched for a whole second, so its default 100,000-message threshold capped
-    /// counts-only consumption near 120k events/s (148k/s with this, same peak RSS, measured).
+    /// The queue is bounded by bytes only: librdkafka's default 100,000-message threshold stopped the
+    /// fetches long before 16 MB of user-login events were queued. A full queue is refilled as soon as it
+    /// has room (``FetchWaker`` before librdkafka 2.2, `fetch.queue.backoff.ms` from 2.2).
     public static let memoryDefaults = [
         "queued.max.messages.kbytes": "16384",
         "queued.min.messages": "1000000",
         "fetch.max.bytes": "8388608",
     ]
+
+    /// librdkafka 2.2.0, which added `fetch.queue.backoff.ms`; older versions need a ``FetchWaker``.
+    private static let firstVersionWithFetchQueueBackoff: Int32 = 0x0202_00ff
 
     /// Joins the group and subscribes to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
@@ -105,6 +112,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             batch.append(KafkaMessage(pointer: message, topic: topicName(message.pointee.rkt)))
             added += 1
         }
+        if added > 0 { waker?.request() }
         return added
     }
 
@@ -167,6 +175,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func close() {
         guard !closed else { return }
         closed = true
+        waker?.stop()
         let err = rd_kafka_consumer_close(handle)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("closing the Kafka consumer: \(String(cString: rd_kafka_err2str(err)))")
@@ -236,6 +245,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             let err = rd_kafka_assign(handle, list)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR { rebalanceError = KafkaError(err, "assigning partitions") }
         }
+        waker?.setPartitions(assignment())
     }
 
     private func revoke(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
@@ -254,5 +264,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         } else {
             rd_kafka_assign(handle, nil)
         }
+        waker?.setPartitions(assignment())
     }
 }
