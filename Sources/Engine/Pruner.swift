@@ -32,10 +32,7 @@ public final class Pruner {
         for rule in rules {
             guard let retain = rule.retainSeconds else { continue }
             while true {
-                let deleted = try store.write { db in
-                    try db.cachedStatement(sql: rule.deleteSQL).execute(arguments: [timestamp - retain, settings.rowsPerStep])
-                    return db.changesCount
-                }
+                let deleted = try store.write { db in try rule.deleteExpired(db, timestamp - retain, settings.rowsPerStep) }
                 if deleted > 0 { removed[rule.name, default: 0] += deleted }
                 if deleted < settings.rowsPerStep { break }
                 if ContinuousClock.now - started >= budget {

@@ -10,6 +10,7 @@ public final class LoginsWorkload: Workload {
     private let settings: LoginsSettings
     private let now: @Sendable () -> Int64
     private var events = StagedLoginEvents()
+    private var minutes = LoginEventMinutes()
     private var counts: [LoginCountKey: Int64] = [:]
     /// Windows that start before this are late; read from the clock once per batch.
     private var lateBefore: Int64?
@@ -25,8 +26,7 @@ public final class LoginsWorkload: Workload {
     public var retentionRules: [RetentionRule] {
         [
             RetentionRule(
-                name: "login_events", table: "login_events", timeColumn: "event_time", keyColumns: ["topic", "partition", "offset"],
-                retainSeconds: settings.eventsRetentionSeconds
+                name: "login_events", retainSeconds: settings.eventsRetentionSeconds, deleteExpired: LoginEventMinutes.deleteExpired
             ),
             RetentionRule(
                 name: "login_counts", table: "login_counts", timeColumn: "window_start",
@@ -124,6 +124,7 @@ public final class LoginsWorkload: Workload {
                 insert.bind(event.timestamp, at: 10)
                 try insert.run()
             }
+            try minutes.write(events, text, to: db)
         }
     }
 

@@ -2,7 +2,7 @@
 /// batch to batch, so staging an event allocates nothing and the text is bound to SQL from there.
 struct StagedLoginEvents {
     /// Where a text lies in the buffer; `count` -1 stands for `nil`.
-    struct Span {
+    struct Span: Hashable {
         var start: Int32
         var count: Int32
 

@@ -29,6 +29,14 @@ import Testing
                         '10.0.0.1', '111-22-3333', i % 1000 FROM n
                     """
             )
+            // What the batches would have written alongside (migration 0004 builds it the same way).
+            try db.execute(
+                sql: """
+                    INSERT INTO login_event_minutes
+                    SELECT event_time - event_time % 60, topic, partition, offset / 65536, MIN(offset), MAX(offset)
+                    FROM login_events GROUP BY 1, 2, 3, 4
+                    """
+            )
         }
         try store.close()
 

@@ -51,4 +51,41 @@ import Testing
         #expect(eventAges == [1, 6], "events older than 7 days are gone")
         #expect(windows == 5, "the 91-day-old event was late and never counted; 89 days is kept")
     }
+
+    /// Events go a whole minute at a time, through `login_event_minutes`, however their times interleave
+    /// in the partitions; an event of the minute that holds the cutoff stays until that minute is over.
+    @Test func eventsArePrunedByWholeMinutesThroughTheMinutesMap() throws {
+        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        let now: Int64 = 100 * 86_400 + 30
+        let cutoff = now - 600
+        let minute = cutoff - cutoff % 60
+        let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: 600, countsRetentionSeconds: nil), now: { now })
+        let events: [(partition: Int32, offset: Int64, time: Int64)] = [
+            (0, 1, minute - 61), (0, 2, minute + 60), (0, 3, minute - 1), (0, 4, minute),
+            (1, 1, cutoff - 1), (1, 2, minute - 120),
+        ]
+        for event in events {
+            let json = #"{"user_id":"u","timestamp":\#(event.time)}"#
+            let failure = Array(json.utf8).withUnsafeBytes {
+                workload.stage(IncomingMessage(topic: "t", partition: event.partition, offset: event.offset, key: nil, value: $0))
+            }
+            #expect(failure == nil)
+        }
+        try store.write { db in try workload.apply(db, now: now) }
+        let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(rowsPerStep: 1), now: { now })
+        #expect(try pruner.pruneAll() == ["login_events": 3])
+        let (kept, minutes) = try store.read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT partition, offset FROM login_events ORDER BY partition, offset").map { [$0[0], $0[1]] as [Int64] },
+                try Row.fetchAll(db, sql: "SELECT minute_start, partition, first_offset, last_offset FROM login_event_minutes ORDER BY 1, 2")
+                    .map { [$0[0], $0[1], $0[2], $0[3]] as [Int64] }
+            )
+        }
+        #expect(kept == [[0, 2], [0, 4], [1, 1]])
+        #expect(minutes == [[minute, 0, 4, 4], [minute, 1, 1, 1], [minute + 60, 0, 2, 2]], "expired minutes are forgotten")
+    }
 }

@@ -1,0 +1,93 @@
+import GRDB
+import Store
+
+/// Which offsets of each partition hold the events of each minute: the batch's part of the
+/// `login_event_minutes` map, through which retention deletes `login_events` (an index on every row's
+/// time costs far more, because events arrive out of time order). A row of the map covers one block
+/// of ``blockSize`` offsets at most, which bounds what deleting one minute reads.
+struct LoginEventMinutes {
+    static let blockSize: Int64 = 65_536
+
+    private struct Key: Hashable {
+        var minuteStart: Int64
+        var topic: StagedLoginEvents.Span
+        var partition: Int32
+        var block: Int64
+    }
+
+    private var offsets: [Key: (first: Int64, last: Int64)] = [:]
+
+    /// Merges the minutes of `events` into `login_event_minutes`, inside the batch's transaction.
+    mutating func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
+        offsets.removeAll(keepingCapacity: true)
+        for event in events.events {
+            let key = Key(
+                minuteStart: MinuteWindow.start(of: event.timestamp), topic: event.topic, partition: event.partition,
+                block: event.offset / Self.blockSize
+            )
+            if let known = offsets[key] {
+                offsets[key] = (min(known.first, event.offset), max(known.last, event.offset))
+            } else {
+                offsets[key] = (event.offset, event.offset)
+            }
+        }
+        let upsert = try BatchStatement(
+            db,
+            sql: """
+                INSERT INTO login_event_minutes (minute_start, topic, partition, offset_block, first_offset, last_offset)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (minute_start, topic, partition, offset_block) DO UPDATE SET
+                    first_offset = min(first_offset, excluded.first_offset),
+                    last_offset = max(last_offset, excluded.last_offset)
+                """
+        )
+        for (key, range) in offsets {
+            upsert.bind(key.minuteStart, at: 1)
+            upsert.bind(text: text[key.topic], at: 2)
+            upsert.bind(Int64(key.partition), at: 3)
+            upsert.bind(key.block, at: 4)
+            upsert.bind(range.first, at: 5)
+            upsert.bind(range.last, at: 6)
+            try upsert.run()
+        }
+    }
+
+    /// Deletes at most `limit` events of the minutes that ended before `cutoff`, one row of the map at
+    /// a time (oldest minute first), and forgets each row of the map whose events are all gone.
+    /// - Returns: the events deleted; fewer than `limit` when no expired event is left.
+    static func deleteExpired(_ db: Database, cutoff: Int64, limit: Int) throws -> Int {
+        let oldest = try db.cachedStatement(
+            sql: """
+                SELECT minute_start, topic, partition, offset_block, first_offset, last_offset FROM login_event_minutes
+                WHERE minute_start < ? ORDER BY minute_start LIMIT 64
+                """
+        )
+        let deleteEvents = try db.cachedStatement(
+            sql: """
+                DELETE FROM login_events WHERE (topic, partition, offset) IN (
+                    SELECT topic, partition, offset FROM login_events
+                    WHERE topic = ?1 AND partition = ?2 AND offset BETWEEN ?3 AND ?4 AND event_time - event_time % 60 = ?5
+                    LIMIT ?6)
+                """
+        )
+        let forget = try db.cachedStatement(
+            sql: "DELETE FROM login_event_minutes WHERE minute_start = ? AND topic = ? AND partition = ? AND offset_block = ?"
+        )
+        var deleted = 0
+        while deleted < limit {
+            let entries = try Row.fetchAll(oldest, arguments: [MinuteWindow.start(of: cutoff)])
+            if entries.isEmpty { break }
+            for entry in entries where deleted < limit {
+                let key: [any DatabaseValueConvertible] = [
+                    entry["minute_start"] as Int64, entry["topic"] as String, entry["partition"] as Int64, entry["offset_block"] as Int64,
+                ]
+                let wanted = limit - deleted
+                try deleteEvents.execute(arguments: [key[1], key[2], entry["first_offset"], entry["last_offset"], key[0], wanted])
+                deleted += db.changesCount
+                // Every event of this row's minute is gone: forget the row.
+                if db.changesCount < wanted { try forget.execute(arguments: StatementArguments(key)) }
+            }
+        }
+        return deleted
+    }
+}
