@@ -52,15 +52,21 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     private func relay(until stop: StopFlag) throws {
-        let acknowledgements = Mutex<[(UInt64, KafkaError?)]>([])
+        /// Delivery reports not yet marked in the database, and how many came in all.
+        let acknowledgements = Mutex<(pending: [(UInt64, KafkaError?)], total: Int)>(([], 0))
         var kafka = settings.kafka
         kafka["enable.idempotence"] = "true"
         kafka["acks"] = "all"
         let producer = try KafkaProducer(config: kafka, logger: logger) { id, error in
-            acknowledgements.withLock { $0.append((id, error)) }
+            acknowledgements.withLock {
+                $0.pending.append((id, error))
+                $0.total += 1
+            }
         }
         var cursor: Int64 = 0
-        var inFlight = 0
+        var producedTotal = 0
+        /// Produced and not yet acknowledged (acknowledged records may wait a little to be marked sent).
+        var inFlight: Int { producedTotal - acknowledgements.withLock { $0.total } }
         var lastFailureLog: ContinuousClock.Instant?
         var lastSettle = ContinuousClock.now
 
@@ -68,15 +74,14 @@ public final class OutboxRelay: Service, Sendable {
         /// `force`, waits until enough acknowledgements or time accumulated.
         func settle(force: Bool) throws {
             let due = force || ContinuousClock.now - lastSettle >= settleInterval
-            let settled: [(UInt64, KafkaError?)]? = acknowledgements.withLock { list in
-                guard due || list.count >= settleBatch else { return nil }
-                defer { list.removeAll(keepingCapacity: true) }
-                return list
+            let settled: [(UInt64, KafkaError?)]? = acknowledgements.withLock { acknowledged in
+                guard due || acknowledged.pending.count >= settleBatch else { return nil }
+                defer { acknowledged.pending.removeAll(keepingCapacity: true) }
+                return acknowledged.pending
             }
             guard let settled else { return }
             lastSettle = .now
             guard !settled.isEmpty else { return }
-            inFlight -= settled.count
             let sent = settled.filter { $0.1 == nil }.map { Int64($0.0) }
             let failed = settled.filter { $0.1 != nil }
             if !sent.isEmpty {
@@ -99,8 +104,9 @@ public final class OutboxRelay: Service, Sendable {
         var produced = 0
         while !stop.isSet || (produced > 0 || inFlight > 0) && stopping() > .seconds(1) {
             produced = 0
-            if inFlight < maxInFlight {
-                let records = try store.read { db in try Outbox.unsent(db, afterID: cursor, limit: min(1_000, maxInFlight - inFlight)) }
+            let room = maxInFlight - inFlight
+            if room > 0 {
+                let records = try store.read { db in try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room)) }
                 for record in records {
                     try producer.produce(
                         topic: settings.topic,
@@ -116,7 +122,7 @@ public final class OutboxRelay: Service, Sendable {
                     cursor = record.id
                 }
                 produced = records.count
-                inFlight += produced
+                producedTotal += produced
             }
             producer.poll(timeoutMilliseconds: produced == 0 ? 50 : 0)
             try settle(force: false)

@@ -96,9 +96,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(timeoutMilliseconds))
         var added = 0
         while added < maxMessages {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            let wait = Int32(clamping: Int(max(0, (remaining / .milliseconds(1)).rounded(.up))))
-            let message = rd_kafka_consumer_poll(handle, wait)
+            // Take what is queued without reading the clock; wait only when the queue is empty.
+            var message = rd_kafka_consumer_poll(handle, 0)
+            var wait: Int32 = 0
+            if message == nil {
+                let remaining = ContinuousClock.now.duration(to: deadline)
+                wait = Int32(clamping: Int(max(0, (remaining / .milliseconds(1)).rounded(.up))))
+                if wait > 0 { message = rd_kafka_consumer_poll(handle, wait) }
+            }
             try throwPendingErrors()
             guard let message else {
                 if wait == 0 { break } else { continue }
