@@ -15,7 +15,22 @@ struct LoginEventMinutes {
         var block: Int64
     }
 
-    private var offsets: [Key: (first: Int64, last: Int64)] = [:]
+    private struct OffsetRange {
+        var first: Int64
+        var last: Int64
+
+        init(_ offset: Int64) {
+            first = offset
+            last = offset
+        }
+
+        mutating func include(_ offset: Int64) {
+            first = min(first, offset)
+            last = max(last, offset)
+        }
+    }
+
+    private var offsets: [Key: OffsetRange] = [:]
 
     /// Merges the minutes of `events` into `login_event_minutes`, inside the batch's transaction.
     mutating func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
@@ -25,11 +40,7 @@ struct LoginEventMinutes {
                 minuteStart: MinuteWindow.start(of: event.timestamp), topic: event.topic, partition: event.partition,
                 block: event.offset / Self.blockSize
             )
-            if let known = offsets[key] {
-                offsets[key] = (min(known.first, event.offset), max(known.last, event.offset))
-            } else {
-                offsets[key] = (event.offset, event.offset)
-            }
+            offsets[key, default: OffsetRange(event.offset)].include(event.offset)
         }
         let upsert = try BatchStatement(
             db,
@@ -78,14 +89,16 @@ struct LoginEventMinutes {
             let entries = try Row.fetchAll(oldest, arguments: [MinuteWindow.start(of: cutoff)])
             if entries.isEmpty { break }
             for entry in entries where deleted < limit {
-                let key: [any DatabaseValueConvertible] = [
-                    entry["minute_start"] as Int64, entry["topic"] as String, entry["partition"] as Int64, entry["offset_block"] as Int64,
-                ]
+                let minute: Int64 = entry["minute_start"]
+                let topic: String = entry["topic"]
+                let partition: Int64 = entry["partition"]
                 let wanted = limit - deleted
-                try deleteEvents.execute(arguments: [key[1], key[2], entry["first_offset"], entry["last_offset"], key[0], wanted])
+                try deleteEvents.execute(arguments: [topic, partition, entry["first_offset"], entry["last_offset"], minute, wanted])
                 deleted += db.changesCount
                 // Every event of this row's minute is gone: forget the row.
-                if db.changesCount < wanted { try forget.execute(arguments: StatementArguments(key)) }
+                if db.changesCount < wanted {
+                    try forget.execute(arguments: [minute, topic, partition, entry["offset_block"]])
+                }
             }
         }
         return deleted

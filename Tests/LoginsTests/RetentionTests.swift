@@ -12,6 +12,15 @@ import Testing
         Array(json.utf8).withUnsafeBytes { body(IncomingMessage(topic: "t", partition: 0, offset: 1, key: nil, value: $0)) }
     }
 
+    /// A migrated database in a new temporary directory, and what removes them.
+    private func makeStore() throws -> (Store, () -> Void) {
+        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        return (store, { try? FileManager.default.removeItem(atPath: directory) })
+    }
+
     @Test func anEventOlderThanTheCountsRetentionIsLateAndPassesOnceThePolicyChanges() {
         let strict = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: 3_600), now: { 100_000 })
         let late = message(#"{"user_id":"u","timestamp":96000}"#) { strict.stage($0) }
@@ -23,11 +32,8 @@ import Testing
     }
 
     @Test func eventsAndCountsArePrunedByEventTime() throws {
-        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        let (store, removeStore) = try makeStore()
+        defer { removeStore() }
         let now: Int64 = 100 * 86_400
         let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: 7 * 86_400, countsRetentionSeconds: 90 * 86_400), now: { now })
         var offset: Int64 = 0
@@ -55,11 +61,8 @@ import Testing
     /// Events go a whole minute at a time, through `login_event_minutes`, however their times interleave
     /// in the partitions; an event of the minute that holds the cutoff stays until that minute is over.
     @Test func eventsArePrunedByWholeMinutesThroughTheMinutesMap() throws {
-        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        let (store, removeStore) = try makeStore()
+        defer { removeStore() }
         let now: Int64 = 100 * 86_400 + 30
         let cutoff = now - 600
         let minute = cutoff - cutoff % 60
