@@ -7,13 +7,16 @@ import Store
 /// The consume → transaction → commit loop. It lives on its own thread: every call it makes
 /// (librdkafka polls, SQLite transactions) blocks.
 ///
-/// Each batch is staged by the workload, then written in ONE transaction together with its failed
-/// rows and the next offset of every partition it read; only after that commit are the same offsets
-/// committed to Kafka, as a hint.
+/// Each batch is staged by a workload instance on this thread, then handed to the ``BatchCommitter``,
+/// which writes it in ONE transaction together with its failed rows and the next offset of every
+/// partition it read, while this thread stages the next batch into a second instance. Only after that
+/// commit are the same offsets committed to Kafka, as a hint.
 final class ConsumerLoop: KafkaRebalanceHandler {
     private let configuration: EngineConfiguration
     private let store: Store
-    private let workload: any Workload
+    private let makeWorkload: () -> any Workload
+    /// The instance the next batch is staged into.
+    private var workload: any Workload
     private let stats: EngineStats
     private let logger: Logger
     private let stop: StopFlag
@@ -30,14 +33,13 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     private var nextObservation = ContinuousClock.now
     private var resumeAt: [TopicPartition: Int64] = [:]
     private var consumer: KafkaConsumer?
-    private var checkpointer: BackgroundCheckpointer?
+    private var committer: BatchCommitter?
     private var assigned: Set<TopicPartition> = []
-    private var broken = false
 
     init(
         configuration: EngineConfiguration,
         store: Store,
-        workload: any Workload,
+        makeWorkload: @escaping () -> any Workload,
         stats: EngineStats,
         logger: Logger,
         stop: StopFlag,
@@ -45,14 +47,15 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     ) {
         self.configuration = configuration
         self.store = store
-        self.workload = workload
+        self.makeWorkload = makeWorkload
+        workload = makeWorkload()
         self.stats = stats
         self.logger = logger
         self.stop = stop
         self.now = now
         failedRunner = FailedMessageRunner(
             store: store,
-            workload: workload,
+            workload: makeWorkload(),
             policy: configuration.retryPolicy,
             stats: stats,
             logger: logger,
@@ -74,9 +77,14 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         let consumer = try KafkaConsumer(config: configuration.kafka, rebalanceHandler: self, logger: logger)
         self.consumer = consumer
         let checkpointer = try BackgroundCheckpointer(store: store)
-        self.checkpointer = checkpointer
+        let committer = BatchCommitter(
+            store: store, spare: makeWorkload(), retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
+            afterCommit: { checkpointer.request() }
+        )
+        self.committer = committer
         defer {
             consumer.close()
+            committer.stop()
             checkpointer.stop()
         }
         logger.info(
@@ -101,12 +109,13 @@ final class ConsumerLoop: KafkaRebalanceHandler {
                 maxMessages: configuration.batchSize,
                 timeoutMilliseconds: configuration.batchLatencyMilliseconds
             )
-            try commitBatch()
+            try submitBatch()
+            try hintCommitted(committer.takeCommitted())
             try runFailedMessagesWhenDue()
             try pruneWhenDue()
             try applyOutboxBackpressure()
         }
-        try commitBatch()
+        try commitBatchInHand()
         logger.info("stopping: last batch committed, leaving the group")
     }
 
@@ -177,80 +186,38 @@ final class ConsumerLoop: KafkaRebalanceHandler {
             run == failedRunLimit ? .now : .now.advanced(by: .milliseconds(configuration.failedCheckIntervalMilliseconds))
     }
 
-    /// Stages every message of the batch in hand and commits it with its offsets in one transaction.
-    private func commitBatch() throws {
-        guard !batch.isEmpty, !broken else { return }
-        var nextOffsets: [TopicPartition: Int64] = [:]
-        var failures: [(FailedMessage, isTransient: Bool)] = []
-        batch.forEach { message in
-            let incoming = IncomingMessage(
-                topic: message.topic,
-                partition: message.partition,
-                offset: message.offset,
-                key: message.key,
-                value: message.value
-            )
-            if let failure = workload.stage(incoming) {
-                failures.append((Self.failedMessage(message, failure), failure.isTransient))
-            }
-            let partition = TopicPartition(topic: message.topic, partition: message.partition)
-            nextOffsets[partition] = max(nextOffsets[partition] ?? 0, message.offset + 1)
-        }
-        let count = batch.count
-        let timestamp = now()
-        let started = ContinuousClock.now
-        do {
-            try store.write { db in
-                try workload.apply(db, now: timestamp)
-                for (message, isTransient) in failures {
-                    let next =
-                        isTransient
-                        ? configuration.retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
-                    try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp)
-                }
-                try ConsumerOffsets.save(
-                    db,
-                    nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
-                    now: timestamp
-                )
-            }
-        } catch {
-            broken = true
-            stats.recordTransactionFailure()
-            workload.discard()
-            batch.removeAll()
-            throw EngineError("a batch of \(count) messages could not be committed, so none of it was kept: \(error)")
-        }
+    /// Stages every message of the batch in hand and hands it to the committer, which commits it with
+    /// its offsets in one transaction while the next batch is staged.
+    private func submitBatch() throws {
+        guard !batch.isEmpty, let committer, !committer.hasFailed else { return }
+        var staged = StagedBatch(workload: workload)
+        staged.stage(batch)
         batch.removeAll()
-        stats.recordCommit(ContinuousClock.now - started)
-        checkpointer?.request()
-        stats.recordBroker(reachable: true)
-        resumeAt.merge(nextOffsets) { $1 }
-        stats.recordBatch(messages: count, failures: failures.reduce(into: [:]) { $0[$1.0.errorClass, default: 0] += 1 })
-        logger.debug("batch committed", metadata: ["messages": "\(count)", "failed": "\(failures.count)"])
+        workload = try committer.submit(staged)
+    }
+
+    /// Submits the batch in hand and waits until it and the one before it are committed.
+    private func commitBatchInHand() throws {
+        guard let committer, !committer.hasFailed else { return }
+        try submitBatch()
+        try hintCommitted(committer.finish())
+    }
+
+    /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
+    private func hintCommitted(_ offsets: [TopicPartition: Int64]) throws {
+        guard !offsets.isEmpty else { return }
+        resumeAt.merge(offsets) { $1 }
         do {
-            try consumer?.commit(nextOffsets, synchronously: false)
+            try consumer?.commit(offsets, synchronously: false)
         } catch {
             logger.debug("offset hint not committed to Kafka: \(error)")
         }
     }
 
-    private static func failedMessage(_ message: KafkaMessage, _ failure: WorkloadFailure) -> FailedMessage {
-        FailedMessage(
-            topic: message.topic,
-            partition: message.partition,
-            offset: message.offset,
-            key: message.key.map { Array($0) },
-            payload: message.value.map { Array($0) },
-            headers: message.headers.map { ($0.name, $0.value) },
-            errorClass: failure.errorClass,
-            error: failure.reason
-        )
-    }
-
     // MARK: - Rebalancing
 
     func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        try commitBatchInHand()
         let stored = try storedOffsets(for: partitions)
         warnIfProcessedElsewhere(stored)
         resumeAt.merge(stored) { $1 }
@@ -260,7 +227,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     }
 
     func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try commitBatch()
+        try commitBatchInHand()
         assigned.subtract(partitions)
         stats.setAssigned(assigned.count)
         return try storedOffsets(for: partitions)

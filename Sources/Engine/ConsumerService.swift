@@ -15,7 +15,8 @@ public struct ConsumerService: Service {
     private let now: @Sendable () -> Int64
 
     /// - Parameters:
-    ///   - makeWorkload: builds the workload on the consumer thread, which then owns it.
+    ///   - makeWorkload: builds a workload instance; the engine makes three on the consumer thread: two
+    ///     that take turns staging and committing batches, and one that reruns failed messages.
     ///   - now: unix seconds, injectable for tests.
     public init(
         configuration: EngineConfiguration,
@@ -41,7 +42,7 @@ public struct ConsumerService: Service {
             let loop = ConsumerLoop(
                 configuration: configuration,
                 store: store,
-                workload: makeWorkload(),
+                makeWorkload: makeWorkload,
                 stats: stats,
                 logger: logger,
                 stop: stop,

@@ -1,0 +1,73 @@
+import Kafka
+import Store
+
+/// A batch staged on the consumer thread and not yet committed: the workload instance that holds its
+/// effects, the messages that failed, and the next offset of every partition it read. Its Kafka
+/// messages are already released; everything the transaction needs was copied out of them.
+struct StagedBatch {
+    let workload: any Workload
+    private(set) var failures: [(message: FailedMessage, isTransient: Bool)] = []
+    private(set) var nextOffsets: [TopicPartition: Int64] = [:]
+    private(set) var count = 0
+    /// The partition of the last message and the offset after it; merged into `nextOffsets` when the
+    /// partition changes, because librdkafka hands out runs of messages from one partition.
+    private var run: (partition: TopicPartition, next: Int64)?
+
+    init(workload: any Workload) {
+        self.workload = workload
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Stages every message of `messages` into the workload.
+    mutating func stage(_ messages: KafkaMessageBatch) {
+        messages.forEach { message in
+            let incoming = IncomingMessage(
+                topic: message.topic,
+                partition: message.partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value
+            )
+            if let failure = workload.stage(incoming) {
+                failures.append((Self.failedMessage(message, failure), failure.isTransient))
+            }
+            note(topic: message.topic, partition: message.partition, next: message.offset + 1)
+        }
+        count += messages.count
+        flushRun()
+    }
+
+    /// The failed messages by error class.
+    var failureCounts: [String: Int] {
+        failures.reduce(into: [:]) { $0[$1.message.errorClass, default: 0] += 1 }
+    }
+
+    private mutating func note(topic: String, partition: Int32, next: Int64) {
+        if let current = run, current.partition.partition == partition, current.partition.topic == topic {
+            run?.next = max(current.next, next)
+            return
+        }
+        flushRun()
+        run = (TopicPartition(topic: topic, partition: partition), next)
+    }
+
+    private mutating func flushRun() {
+        guard let run else { return }
+        nextOffsets[run.partition] = max(nextOffsets[run.partition] ?? 0, run.next)
+        self.run = nil
+    }
+
+    private static func failedMessage(_ message: KafkaMessage, _ failure: WorkloadFailure) -> FailedMessage {
+        FailedMessage(
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            key: message.key.map { Array($0) },
+            payload: message.value.map { Array($0) },
+            headers: message.headers.map { ($0.name, $0.value) },
+            errorClass: failure.errorClass,
+            error: failure.reason
+        )
+    }
+}
