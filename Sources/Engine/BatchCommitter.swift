@@ -49,8 +49,10 @@ final class BatchCommitter: @unchecked Sendable {
         self.logger = logger
         self.now = now
         self.afterCommit = afterCommit
-        let thread = Thread { [self] in run() }
-        thread.name = "eddy-commit"
+        let thread = Thread { [self] in
+            Thread.current.name = "eddy-commit"
+            run()
+        }
         thread.start()
     }
 

@@ -8,13 +8,14 @@ public enum BlockingThread {
     public static func run<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let thread = Thread {
+                // Set from the thread itself: Foundation names the OS thread (`top -H`, `/proc`) only then.
+                Thread.current.name = name
                 do {
                     continuation.resume(returning: try body())
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = name
             thread.start()
         }
     }

@@ -1,7 +1,11 @@
 import GRDB
 
-/// What Eddy computes from each message. The engine calls a workload from its consumer thread only:
-/// ``stage(_:)`` for every message of a batch, then ``apply(_:now:)`` inside the batch's transaction.
+/// What Eddy computes from each message. An instance holds one batch at a time: ``stage(_:)`` for
+/// every message of the batch, then ``apply(_:now:)`` inside the batch's transaction.
+///
+/// The engine makes several instances and uses each from one thread at a time: the consumer thread
+/// stages a batch into one instance while the commit thread applies the previous batch from another,
+/// and the two trade instances when both are done. Instances must not share mutable state.
 public protocol Workload: AnyObject {
     /// Decodes and validates `message` and adds its effect to the batch in hand.
     /// - Returns: `nil` when the message was staged, or why it cannot be processed (it then goes to

@@ -30,8 +30,10 @@ final class FetchWaker: @unchecked Sendable {
     init(handle: OpaquePointer, interval: Duration = .milliseconds(20)) {
         self.handle = handle
         self.interval = interval
-        let thread = Thread { [self] in run() }
-        thread.name = "eddy-fetch-waker"
+        let thread = Thread { [self] in
+            Thread.current.name = "eddy-fetch-waker"
+            run()
+        }
         thread.start()
     }
 

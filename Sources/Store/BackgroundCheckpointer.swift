@@ -34,8 +34,10 @@ public final class BackgroundCheckpointer: @unchecked Sendable {
             throw StoreError.cannotOpen(store.path, Store.describe(error))
         }
         try store.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopPages)") }
-        let thread = Thread { [self] in run() }
-        thread.name = "eddy-checkpoint"
+        let thread = Thread { [self] in
+            Thread.current.name = "eddy-checkpoint"
+            run()
+        }
         thread.start()
     }
 
