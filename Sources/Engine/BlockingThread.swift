@@ -8,7 +8,8 @@ public enum BlockingThread {
     public static func run<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let thread = Thread {
-                // Set from the thread itself: Foundation names the OS thread (`top -H`, `/proc`) only then.
+                // Set from the thread itself: Foundation names the OS thread (`top -H`, `/proc`) only then,
+                // and Linux refuses names over 15 bytes.
                 Thread.current.name = name
                 do {
                     continuation.resume(returning: try body())

@@ -31,7 +31,7 @@ final class FetchWaker: @unchecked Sendable {
         self.handle = handle
         self.interval = interval
         let thread = Thread { [self] in
-            Thread.current.name = "eddy-fetch-waker"
+            Thread.current.name = "eddy-waker"
             run()
         }
         thread.start()

@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 import Logging
@@ -28,10 +29,14 @@ public final class Store: Sendable {
                 throw .cannotOpen(path, "the directory \(directory) is not writable; choose another --db")
             }
         }
+        _ = Self.processSetup
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Debian builds SQLite with SECURE_DELETE, which zeroes every deleted or moved cell: extra
+            // writes for retention and outbox updates that protect nothing here.
+            try db.execute(sql: "PRAGMA secure_delete = OFF")
             // After a checkpoint, the WAL file is truncated back to this size, so it cannot stay large.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
@@ -46,6 +51,11 @@ public final class Store: Sendable {
             throw .cannotOpen(path, Self.describe(error))
         }
     }
+
+    /// Process-wide SQLite settings, made before the first connection opens: without memory statistics,
+    /// the writer and the readers no longer take one global mutex around each allocation (+5 to 10 %
+    /// events/s measured with `login_events` on).
+    private static let processSetup: Void = { _ = eddy_sqlite3_disable_memory_statistics() }()
 
     /// A new, empty database gets `auto_vacuum = INCREMENTAL` (it can only be chosen before the first
     /// table), so that retention can hand freed pages back to the file system in small steps.
