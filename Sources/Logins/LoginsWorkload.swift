@@ -14,8 +14,10 @@ public final class LoginsWorkload: Workload {
     private var counts: [LoginCountKey: Int64] = [:]
     /// Windows that start before this are late; read from the clock once per batch.
     private var lateBefore: Int64?
-    /// The outbox value being encoded, kept from record to record.
+    /// The outbox values of the staged events, one after the other, encoded while staging (on the
+    /// consumer thread) so that the transaction only binds them; `encodedEnds[i]` is where event i's ends.
     private var encoded: [UInt8] = []
+    private var encodedEnds: [Int] = []
 
     /// - Parameter now: unix seconds, for lateness; injectable for tests.
     public init(settings: LoginsSettings = LoginsSettings(), now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -56,6 +58,10 @@ public final class LoginsWorkload: Workload {
             if settings.storeEvents || settings.publishes {
                 events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
             }
+            if settings.publishes {
+                events.withText { text in ProcessedEventEncoder.append(events.events[events.events.count - 1], text, to: &encoded) }
+                encodedEnds.append(encoded.count)
+            }
             return nil
         case .failure(let failure):
             return WorkloadFailure(errorClass: failure.errorClass.rawValue, reason: failure.reason)
@@ -88,6 +94,8 @@ public final class LoginsWorkload: Workload {
 
     public func discard() {
         events.removeAll()
+        encoded.removeAll(keepingCapacity: true)
+        encodedEnds.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
         lateBefore = nil
     }
@@ -133,14 +141,14 @@ public final class LoginsWorkload: Workload {
     private func publishEvents(_ db: Database, now: Int64) throws {
         let outbox = try OutboxAppender(db, now: now)
         try events.withText { text in
-            for event in events.events {
-                encoded.removeAll(keepingCapacity: true)
-                ProcessedEventEncoder.append(event, text, to: &encoded)
-                try encoded.withUnsafeBytes { value in
+            try encoded.withUnsafeBytes { values in
+                var start = 0
+                for (event, end) in zip(events.events, encodedEnds) {
                     try outbox.append(
                         sourceTopic: text[event.topic]!, sourcePartition: event.partition, sourceOffset: event.offset,
-                        key: text[event.userID], value: value
+                        key: text[event.userID], value: UnsafeRawBufferPointer(rebasing: values[start..<end])
                     )
+                    start = end
                 }
             }
         }
