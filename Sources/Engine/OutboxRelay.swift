@@ -19,7 +19,7 @@ public final class OutboxRelay: Service, Sendable {
     private let deadline: ShutdownDeadline
     /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
     /// producing never blocks.
-    private let maxInFlight = 10_000
+    private let maxInFlight = 5_000
     /// Acknowledgements are marked in one writer transaction per this many records, or per
     /// ``settleInterval``, whichever comes first: the relay shares the single writer with the consumer.
     private let settleBatch = 5_000

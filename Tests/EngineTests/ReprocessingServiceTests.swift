@@ -76,6 +76,35 @@ import Testing
         try store.close()
     }
 
+    @Test func whileABatchCommitsTheNextOneIsStagedAndNoMore() async throws {
+        let directory = NSTemporaryDirectory() + "eddy-pipeline-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: 1)
+        try produce(cluster, (0..<500).map { "ok \($0)" })
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        let rules = RuleWorkload.Rules()
+        rules.holdApply.store(true, ordering: .relaxed)
+        let service = makeService(cluster, store, rules, EngineStats())
+        let running = Task { try await service.run() }
+        let staged = { rules.stagedOffsets.withLock { $0.count } }
+        // The first batch is held in its transaction; the consumer stages one more batch, then waits.
+        #expect(try await waitUntil(10) { staged() > 100 })
+        try await Task.sleep(for: .milliseconds(500))
+        let whileHeld = staged()
+        #expect(whileHeld <= 200, "\(whileHeld) messages staged while one batch of at most 100 commits")
+        #expect(try store.read { db in try ConsumerOffsets.load(db) }.isEmpty, "an offset was stored before its batch committed")
+
+        rules.holdApply.store(false, ordering: .relaxed)
+        #expect(try await waitUntil(10) { try store.read { db in try ConsumerOffsets.load(db).first?.nextOffset } == 500 })
+        running.cancel()
+        try await running.value
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applied") } == 500)
+        try store.close()
+    }
+
     @Test func aFailedRowThatCannotBeWrittenStopsTheServiceWithoutMovingTheOffset() async throws {
         let directory = NSTemporaryDirectory() + "eddy-full-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

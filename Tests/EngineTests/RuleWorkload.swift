@@ -12,6 +12,8 @@ final class RuleWorkload: Workload {
         let acceptEverything = Atomic<Bool>(false)
         let dependencyUp = Atomic<Bool>(false)
         let failApply = Atomic<Bool>(false)
+        /// While set, `apply` waits: a transaction that takes as long as the test wants.
+        let holdApply = Atomic<Bool>(false)
         let stagedOffsets = Mutex<[Int64]>([])
     }
 
@@ -44,6 +46,7 @@ final class RuleWorkload: Workload {
 
     func apply(_ db: Database, now: Int64) throws {
         defer { staged.removeAll() }
+        while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
         if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
         try db.execute(sql: Self.schema)
         for (topic, partition, offset, payload) in staged {
