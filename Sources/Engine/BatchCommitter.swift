@@ -66,6 +66,7 @@ final class BatchCommitter: @unchecked Sendable {
             if let failure { throw failure }
             pending = batch
             condition.broadcast()
+            // Nothing pending or committing: the last batch's instance came back as the spare.
             let free = spare!
             spare = nil
             return free

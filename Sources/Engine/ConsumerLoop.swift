@@ -204,7 +204,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     }
 
     /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
-    private func hintCommitted(_ offsets: [TopicPartition: Int64]) throws {
+    private func hintCommitted(_ offsets: [TopicPartition: Int64]) {
         guard !offsets.isEmpty else { return }
         resumeAt.merge(offsets) { $1 }
         do {
