@@ -17,8 +17,6 @@ struct StagedBatch {
         self.workload = workload
     }
 
-    var isEmpty: Bool { count == 0 }
-
     /// Stages every message of `messages` into the workload.
     mutating func stage(_ messages: KafkaMessageBatch) {
         messages.forEach { message in
