@@ -162,7 +162,10 @@ final class ConsumerLoop: KafkaRebalanceHandler {
 
     /// One bounded retention step every `intervalMilliseconds`; straight away again while expired rows remain.
     private func pruneWhenDue() throws {
-        guard ContinuousClock.now >= nextPrune else { return }
+        guard ContinuousClock.now >= nextPrune, let committer else { return }
+        // The batch committing was checked for lateness against an older cutoff: let it land first, so
+        // that it cannot bring back rows this step deletes.
+        hintCommitted(try committer.finish())
         let started = ContinuousClock.now
         let (removed, more) = try pruner.step()
         stats.recordPruneStep(ContinuousClock.now - started)
@@ -197,10 +200,18 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     }
 
     /// Submits the batch in hand and waits until it and the one before it are committed.
+    /// - Throws: `EngineError` when one of them could not be committed.
     private func commitBatchInHand() throws {
-        guard let committer, !committer.hasFailed else { return }
+        guard let committer else { return }
         try submitBatch()
-        try hintCommitted(committer.finish())
+        hintCommitted(try committer.finish())
+    }
+
+    /// Before partitions move, the batch in hand and the one committing are committed. After a failed
+    /// commit nothing more is: the failure stops the loop at its next step.
+    private func commitBeforeRebalance() throws {
+        guard committer?.hasFailed == false else { return }
+        try commitBatchInHand()
     }
 
     /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
@@ -217,7 +228,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     // MARK: - Rebalancing
 
     func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try commitBatchInHand()
+        try commitBeforeRebalance()
         let stored = try storedOffsets(for: partitions)
         warnIfProcessedElsewhere(stored)
         resumeAt.merge(stored) { $1 }
@@ -227,7 +238,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     }
 
     func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        try commitBatchInHand()
+        try commitBeforeRebalance()
         assigned.subtract(partitions)
         stats.setAssigned(assigned.count)
         return try storedOffsets(for: partitions)

@@ -2,8 +2,8 @@ import Kafka
 import Store
 
 /// A batch staged on the consumer thread and not yet committed: the workload instance that holds its
-/// effects, the messages that failed, and the next offset of every partition it read. Its Kafka
-/// messages are already released; everything the transaction needs was copied out of them.
+/// effects, the messages that failed, and the next offset of every partition it read. Staging copies
+/// everything the transaction needs out of the Kafka messages, so they can be released at once.
 struct StagedBatch {
     let workload: any Workload
     private(set) var failures: [(message: FailedMessage, isTransient: Bool)] = []

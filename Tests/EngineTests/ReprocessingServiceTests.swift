@@ -105,6 +105,37 @@ import Testing
         try store.close()
     }
 
+    @Test func aCommitThatFailsWhileShuttingDownIsReportedNotSwallowed() async throws {
+        let directory = NSTemporaryDirectory() + "eddy-stopfail-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: 1)
+        try produce(cluster, (0..<50).map { "ok \($0)" })
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        let rules = RuleWorkload.Rules()
+        rules.holdApply.store(true, ordering: .relaxed)
+        rules.failApply.store(true, ordering: .relaxed)
+        let service = makeService(cluster, store, rules, EngineStats())
+        let running = Task { try await service.run() }
+        // The only batch is in its transaction when the shutdown comes, and the consumer thread waits
+        // for the database behind it (its next failed-rows run); then the transaction fails.
+        #expect(try await waitUntil(10) { rules.stagedOffsets.withLock { $0.count } == 50 })
+        try await Task.sleep(for: .milliseconds(500))
+        running.cancel()
+        try await Task.sleep(for: .milliseconds(200))
+        rules.holdApply.store(false, ordering: .relaxed)
+        do {
+            try await running.value
+            Issue.record("the service stopped cleanly although its last batch could not be committed")
+        } catch {
+            #expect("\(error)".contains("could not be committed"))
+        }
+        #expect(try store.read { db in try ConsumerOffsets.load(db) }.isEmpty)
+        try store.close()
+    }
+
     @Test func aFailedRowThatCannotBeWrittenStopsTheServiceWithoutMovingTheOffset() async throws {
         let directory = NSTemporaryDirectory() + "eddy-full-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
