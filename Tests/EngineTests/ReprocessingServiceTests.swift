@@ -33,6 +33,18 @@ import Testing
         try producer.flush(timeoutMilliseconds: 10_000)
     }
 
+    /// A temporary directory holding a migrated store, and a mock cluster whose topic `t` holds `payloads`.
+    private func makeFixture(partitions: Int, payloads: [String]) throws -> (directory: String, cluster: MockCluster, store: Store) {
+        let directory = NSTemporaryDirectory() + "eddy-service-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let cluster = try MockCluster()
+        try cluster.createTopic("t", partitions: partitions)
+        try produce(cluster, payloads)
+        let store = try Store(path: directory + "/eddy.db")
+        try Migrations.apply(to: store)
+        return (directory, cluster, store)
+    }
+
     private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
@@ -43,14 +55,8 @@ import Testing
     }
 
     @Test func rowsFlaggedWithSQLWhileRunningAreReprocessedWithinSeconds() async throws {
-        let directory = NSTemporaryDirectory() + "eddy-reprocess-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (directory, cluster, store) = try makeFixture(partitions: 2, payloads: (0..<300).map { $0 % 3 == 0 ? "bad \($0)" : "ok \($0)" })
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let cluster = try MockCluster()
-        try cluster.createTopic("t", partitions: 2)
-        try produce(cluster, (0..<300).map { $0 % 3 == 0 ? "bad \($0)" : "ok \($0)" })
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
         let rules = RuleWorkload.Rules()
         let stats = EngineStats()
         let running = Task { try await makeService(cluster, store, rules, stats).run() }
@@ -77,14 +83,8 @@ import Testing
     }
 
     @Test func whileABatchCommitsTheNextOneIsStagedAndNoMore() async throws {
-        let directory = NSTemporaryDirectory() + "eddy-pipeline-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (directory, cluster, store) = try makeFixture(partitions: 1, payloads: (0..<500).map { "ok \($0)" })
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let cluster = try MockCluster()
-        try cluster.createTopic("t", partitions: 1)
-        try produce(cluster, (0..<500).map { "ok \($0)" })
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
         let rules = RuleWorkload.Rules()
         rules.holdApply.store(true, ordering: .relaxed)
         let service = makeService(cluster, store, rules, EngineStats())
@@ -106,14 +106,8 @@ import Testing
     }
 
     @Test func aCommitThatFailsWhileShuttingDownIsReportedNotSwallowed() async throws {
-        let directory = NSTemporaryDirectory() + "eddy-stopfail-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (directory, cluster, store) = try makeFixture(partitions: 1, payloads: (0..<50).map { "ok \($0)" })
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let cluster = try MockCluster()
-        try cluster.createTopic("t", partitions: 1)
-        try produce(cluster, (0..<50).map { "ok \($0)" })
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
         let rules = RuleWorkload.Rules()
         rules.holdApply.store(true, ordering: .relaxed)
         rules.failApply.store(true, ordering: .relaxed)
@@ -137,14 +131,8 @@ import Testing
     }
 
     @Test func aFailedRowThatCannotBeWrittenStopsTheServiceWithoutMovingTheOffset() async throws {
-        let directory = NSTemporaryDirectory() + "eddy-full-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (directory, cluster, store) = try makeFixture(partitions: 1, payloads: ["ok 1", "bad 2", "ok 3"])
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let cluster = try MockCluster()
-        try cluster.createTopic("t", partitions: 1)
-        try produce(cluster, ["ok 1", "bad 2", "ok 3"])
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
         try store.write { db in
             try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON failed_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END")
         }
