@@ -125,7 +125,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
     /// the database's size, and whether the broker answers when no messages came.
     private func observe(_ consumer: KafkaConsumer) throws {
         guard ContinuousClock.now >= nextObservation else { return }
-        nextObservation = .now + .seconds(5)
+        nextObservation = .now + configuration.observationInterval
         for partition in assigned {
             if let end = consumer.cachedEndOffset(partition), let next = resumeAt[partition] {
                 stats.metrics.lag(topic: partition.topic, partition: partition.partition, max(0, end - next))
@@ -134,7 +134,7 @@ final class ConsumerLoop: KafkaRebalanceHandler {
         let sizes = store.fileSizes()
         stats.metrics.databaseBytes.record(sizes.database)
         stats.metrics.walBytes.record(sizes.wal)
-        if stats.sinceLastCommit.map({ $0 > .seconds(5) }) ?? true {
+        if stats.sinceLastCommit.map({ $0 > configuration.observationInterval }) ?? true {
             let answered = (try? consumer.topicPartitionCounts(timeoutMilliseconds: 1_000)) != nil
             stats.recordBroker(reachable: answered)
         }

@@ -20,6 +20,8 @@ public struct EngineConfiguration: Sendable {
     public var retention: RetentionSettings
     /// The output topic through the outbox; `nil` turns the outbox off.
     public var output: OutputSettings?
+    /// How often lag, database size and (after as long without a commit) the broker are looked at.
+    var observationInterval = Duration.seconds(5)
 
     public init(
         kafka: KafkaConfig,

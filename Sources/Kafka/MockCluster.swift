@@ -64,4 +64,9 @@ public final class MockCluster: @unchecked Sendable {
     public func setBrokerUp(_ id: Int32) {
         rd_kafka_mock_broker_set_up(cluster, id)
     }
+
+    /// Delays every response of broker `id` (1-based; -1 for all) by `milliseconds`; 0 removes the delay.
+    public func setRoundTripTime(_ id: Int32, milliseconds: Int) {
+        rd_kafka_mock_broker_set_rtt(cluster, id, Int32(milliseconds))
+    }
 }
