@@ -25,10 +25,12 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        .target(name: "Primitives"),
         .target(
             name: "Kafka",
             dependencies: [
                 "CLibrdKafka",
+                "Primitives",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -40,6 +42,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "CSQLiteConfig",
+                "Primitives",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,7 +52,9 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "Kafka",
+                "Primitives",
                 "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -17,6 +17,7 @@ public final class EngineStats: Sendable {
     private let resolvedCount = Atomic<Int>(0)
     private let prunedCount = Atomic<Int>(0)
     private let publishedCount = Atomic<Int>(0)
+    private let commitWaitCount = Atomic<Int>(0)
     private let longestCommitMicroseconds = Atomic<Int>(0)
     private let longestPruneMicroseconds = Atomic<Int>(0)
 
@@ -92,6 +93,15 @@ public final class EngineStats: Sendable {
         metrics.commitLatency.recordNanoseconds(Int64(duration / .nanoseconds(1)))
         lastCommitMilliseconds.store(Int((ContinuousClock.now - origin) / .milliseconds(1)), ordering: .relaxed)
         metrics.lastCommit.record(Date().timeIntervalSince1970)
+    }
+
+    /// Staged batches that had to wait for the batch before them to commit (the writer is the bottleneck).
+    public var commitWaits: Int { commitWaitCount.load(ordering: .relaxed) }
+
+    /// Counted when the wait starts, so that a batch waiting now is already counted.
+    func recordCommitWait() {
+        commitWaitCount.add(1, ordering: .relaxed)
+        metrics.commitWaits.increment()
     }
 
     func recordPruneStep(_ duration: Duration) {

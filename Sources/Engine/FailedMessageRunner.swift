@@ -1,20 +1,22 @@
 import GRDB
 import Logging
+import Primitives
 import Store
 
 /// Runs `failed_messages` rows through the workload again: retries whose time has come and rows an
 /// operator flagged with `reprocess = 1`. Each run is ONE transaction that selects the rows, applies
 /// those that now succeed and marks them `resolved`, and records another attempt for the others, so a
 /// crash can never apply a row twice or mark it without applying it.
-final class FailedMessageRunner {
+final class FailedMessageRunner<W: Workload> {
     private let store: Store
-    private let workload: any Workload
+    private let workload: W
     private let policy: RetryPolicy
     private let stats: EngineStats
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private let unit: () -> Double
-    private let batchLimit: Int
+    /// The most rows in one run.
+    let batchLimit: Int
 
     /// - Parameters:
     ///   - now: unix seconds; injectable so tests can move time.
@@ -22,7 +24,7 @@ final class FailedMessageRunner {
     ///   - batchLimit: the most rows in one run.
     init(
         store: Store,
-        workload: any Workload,
+        workload: W,
         policy: RetryPolicy,
         stats: EngineStats,
         logger: Logger,
@@ -55,11 +57,12 @@ final class FailedMessageRunner {
                 run = rows.count
                 retried = rows.filter { !$0.reprocess && $0.status == .retrying }.count
                 guard !rows.isEmpty else { return }
+                var batch = workload.makeBatch(capacity: rows.count)
                 var failures: [(StoredFailure, WorkloadFailure)] = []
                 for row in rows {
-                    if let failure = stage(row) { failures.append((row, failure)) }
+                    if let failure = stage(row, into: &batch) { failures.append((row, failure)) }
                 }
-                try workload.apply(db, now: timestamp)
+                try workload.apply(batch, to: db, now: timestamp)
                 let failedIDs = Set(failures.map(\.0.id))
                 for row in rows where !failedIDs.contains(row.id) {
                     try FailedMessages.recordSuccess(db, id: row.id, now: timestamp)
@@ -73,7 +76,6 @@ final class FailedMessageRunner {
                 }
             }
         } catch {
-            workload.discard()
             throw EngineError("reprocessing failed messages could not be committed, so none of it was kept: \(error)")
         }
         if run > 0 {
@@ -83,17 +85,11 @@ final class FailedMessageRunner {
         return run
     }
 
-    private func stage(_ row: StoredFailure) -> WorkloadFailure? {
+    private func stage(_ row: StoredFailure, into batch: inout W.Batch) -> WorkloadFailure? {
         withOptionalBytes(row.key) { key in
             withOptionalBytes(row.payload) { value in
-                workload.stage(IncomingMessage(topic: row.topic, partition: row.partition, offset: row.offset, key: key, value: value))
+                workload.stage(IncomingMessage(topic: row.topic, partition: row.partition, offset: row.offset, key: key, value: value), into: &batch)
             }
         }
     }
-}
-
-/// Calls `body` with the bytes of `array`, or `nil` (a tombstone, or no key).
-private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let array else { return body(nil) }
-    return array.withUnsafeBytes { body($0) }
 }

@@ -30,7 +30,7 @@ public final class OutboxRelay: Service, Sendable {
         store: Store,
         stats: EngineStats,
         logger: Logger,
-        deadline: ShutdownDeadline = ShutdownDeadline(timeout: .seconds(5)),
+        deadline: ShutdownDeadline = ShutdownDeadline(),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.settings = settings

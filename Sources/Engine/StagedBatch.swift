@@ -1,11 +1,11 @@
 import Kafka
 import Store
 
-/// A batch staged on the consumer thread and not yet committed: the workload instance that holds its
-/// effects, the messages that failed, and the next offset of every partition it read. Staging copies
-/// everything the transaction needs out of the Kafka messages, so they can be released at once.
-struct StagedBatch {
-    let workload: any Workload
+/// A batch staged on the consumer thread and not yet committed: the workload's batch value, the
+/// messages that failed, and the next offset of every partition it read. Staging copies everything
+/// the transaction needs out of the Kafka messages, so they can be released at once.
+struct StagedBatch<W: Workload>: Sendable {
+    private(set) var effects: W.Batch
     private(set) var failures: [(message: FailedMessage, isTransient: Bool)] = []
     private(set) var nextOffsets: [TopicPartition: Int64] = [:]
     private(set) var count = 0
@@ -13,12 +13,9 @@ struct StagedBatch {
     /// partition changes, because librdkafka hands out runs of messages from one partition.
     private var run: (partition: TopicPartition, next: Int64)?
 
-    init(workload: any Workload) {
-        self.workload = workload
-    }
-
-    /// Stages every message of `messages` into the workload.
-    mutating func stage(_ messages: KafkaMessageBatch) {
+    /// Stages every message of `messages` through `workload`.
+    init(_ messages: KafkaMessageBatch, by workload: W) {
+        effects = workload.makeBatch(capacity: messages.count)
         messages.forEach { message in
             let incoming = IncomingMessage(
                 topic: message.topic,
@@ -27,12 +24,12 @@ struct StagedBatch {
                 key: message.key,
                 value: message.value
             )
-            if let failure = workload.stage(incoming) {
+            if let failure = workload.stage(incoming, into: &effects) {
                 failures.append((Self.failedMessage(message, failure), failure.isTransient))
             }
             note(topic: message.topic, partition: message.partition, next: message.offset + 1)
         }
-        count += messages.count
+        count = messages.count
         flushRun()
     }
 

@@ -1,23 +1,24 @@
 import GRDB
 
-/// What Eddy computes from each message. An instance holds one batch at a time: ``stage(_:)`` for
-/// every message of the batch, then ``apply(_:now:)`` inside the batch's transaction.
-///
-/// The engine makes several instances and uses each from one thread at a time: the consumer thread
-/// stages a batch into one instance while the commit thread applies the previous batch from another,
-/// and the two trade instances when both are done. Instances must not share mutable state.
-public protocol Workload: AnyObject {
-    /// Decodes and validates `message` and adds its effect to the batch in hand.
+/// What Eddy computes from each message: stateless configuration that stages messages into a
+/// ``Batch`` value on the consumer thread and applies that value inside the batch's transaction on the
+/// commit thread. The batch travels between the threads; the workload is shared by them.
+public protocol Workload: Sendable {
+    /// The staged effects of one batch of messages.
+    associatedtype Batch: Sendable
+
+    /// An empty batch, with room for about `capacity` messages.
+    func makeBatch(capacity: Int) -> Batch
+
+    /// Decodes and validates `message` and adds its effect to `batch`.
     /// - Returns: `nil` when the message was staged, or why it cannot be processed (it then goes to
     ///   `failed_messages`, in the same transaction).
-    func stage(_ message: IncomingMessage) -> WorkloadFailure?
+    func stage(_ message: IncomingMessage, into batch: inout Batch) -> WorkloadFailure?
 
-    /// Writes the staged batch into `db` (an open transaction that also stores the offsets) and
-    /// clears it. Throwing rolls the whole batch back.
-    func apply(_ db: Database, now: Int64) throws
-
-    /// Forgets the staged batch after its transaction failed.
-    func discard()
+    /// Writes `batch` into `db`: an open transaction that also stores the offsets. Throwing rolls the
+    /// whole batch back.
+    /// - Parameter now: unix seconds.
+    func apply(_ batch: Batch, to db: Database, now: Int64) throws
 
     /// How long the workload's tables keep their rows.
     var retentionRules: [RetentionRule] { get }

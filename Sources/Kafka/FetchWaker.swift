@@ -1,83 +1,32 @@
 import CLibrdKafka
-import Foundation
+import Primitives
 
-/// Wakes librdkafka's fetchers while the application drains the prefetch queue (librdkafka < 2.2).
+/// A wake-up for librdkafka's fetchers while the application drains the prefetch queue
+/// (librdkafka < 2.2), handled on a ``WorkerThread`` that ``KafkaConsumer`` runs.
 ///
 /// librdkafka stops fetching while the local queue is over `queued.max.messages.kbytes`. Before 2.2, a
 /// broker thread looks at the queue again only when something wakes it: a response, a request to
 /// send, or its one-second timer. A consumer that drains the queue faster than that idles for most of
-/// every second: counts-only consumption measured 120k events/s with the 16 MB queue, and 350k/s with
-/// this waker. (librdkafka 2.2 added `fetch.queue.backoff.ms` for this; ``KafkaConsumer`` sets it there
-/// and starts no waker.)
+/// every second (docs/performance.md). librdkafka 2.2 added `fetch.queue.backoff.ms` for this;
+/// ``KafkaConsumer`` sets it there and requests no wake-ups.
 ///
-/// While messages flow, at most every `interval`, the waker asks every leader for the latest offsets of
-/// the assigned partitions (one ListOffsets request per leader broker, answered from the broker's
-/// memory), from its own thread: queuing the request wakes the leader's broker thread, which then
-/// fetches again if the queue has room.
+/// While messages flow, at most every ``interval``, the worker asks every leader for the latest
+/// offsets of the assigned partitions (one ListOffsets request per leader broker, answered from the
+/// broker's memory): queuing the request wakes the leader's broker thread, which then fetches again if
+/// the queue has room.
 ///
-/// `@unchecked Sendable`: `partitions`, `requested` and `stopped` are only touched under `condition`;
-/// the handle is thread-safe for `rd_kafka_offsets_for_times`.
-final class FetchWaker: @unchecked Sendable {
-    private let handle: OpaquePointer
-    private let interval: Duration
-    private let condition = NSCondition()
-    private var partitions: [TopicPartition] = []
-    private var requested = false
-    private var stopped = false
-    private var finished = false
+/// `@unchecked Sendable`: the handle is thread-safe for `rd_kafka_offsets_for_times`, and the consumer
+/// stops the worker before it destroys the handle.
+struct FetchWaker: @unchecked Sendable {
+    let handle: OpaquePointer
+    let partitions: [TopicPartition]
 
-    /// Starts the thread. `interval` is the shortest time between two wake-ups.
-    init(handle: OpaquePointer, interval: Duration = .milliseconds(20)) {
-        self.handle = handle
-        self.interval = interval
-        let thread = Thread { [self] in
-            Thread.current.name = "eddy-waker"
-            run()
-        }
-        thread.start()
-    }
+    /// The shortest time between two wake-ups.
+    static let interval = Duration.milliseconds(20)
 
-    /// The partitions to name in the requests: the consumer's assignment.
-    func setPartitions(_ partitions: [TopicPartition]) {
-        condition.withLock { self.partitions = partitions }
-    }
-
-    /// Asks for a wake-up soon; cheap enough to call after every poll that returned messages.
-    func request() {
-        condition.withLock {
-            requested = true
-            condition.signal()
-        }
-    }
-
-    /// Stops the thread and waits for it; call before the handle is destroyed.
-    func stop() {
-        condition.withLock {
-            stopped = true
-            condition.signal()
-            while !finished { condition.wait() }
-        }
-    }
-
-    private func run() {
-        while true {
-            let wanted: [TopicPartition]? = condition.withLock {
-                while !requested && !stopped { condition.wait() }
-                requested = false
-                return stopped ? nil : partitions
-            }
-            guard let wanted else { break }
-            let started = ContinuousClock.now
-            if !wanted.isEmpty {
-                let list = PartitionList.make(Dictionary(uniqueKeysWithValues: wanted.map { ($0, Int64(RD_KAFKA_OFFSET_END)) }))
-                _ = rd_kafka_offsets_for_times(handle, list, 1_000)
-                rd_kafka_topic_partition_list_destroy(list)
-            }
-            Thread.sleep(forTimeInterval: max(0, (interval - (ContinuousClock.now - started)) / .seconds(1)))
-        }
-        condition.withLock {
-            finished = true
-            condition.broadcast()
-        }
+    @Sendable static func wake(_ request: FetchWaker) {
+        guard !request.partitions.isEmpty else { return }
+        let list = PartitionList(Dictionary(uniqueKeysWithValues: request.partitions.map { ($0, Int64(RD_KAFKA_OFFSET_END)) }))
+        _ = list.withPointer { rd_kafka_offsets_for_times(request.handle, $0, 1_000) }
     }
 }

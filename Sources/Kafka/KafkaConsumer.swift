@@ -1,114 +1,99 @@
 import CLibrdKafka
 import Logging
+import Primitives
 
-/// A group consumer that Eddy drives itself: no auto-commit, offsets chosen by a
-/// ``KafkaRebalanceHandler`` on assignment, work flushed and offsets committed before a revoke.
+/// A group consumer that Eddy drives itself: offsets are committed only when asked, and a change of
+/// assignment is handed to the caller as a ``KafkaRebalance`` to complete once its work in hand is
+/// committed, instead of being carried out inside librdkafka's callback.
 ///
-/// `@unchecked Sendable`: it is created on one thread and then used only by the consumer loop's own
-/// thread; librdkafka's handle is itself thread-safe for the calls made here.
-public final class KafkaConsumer: @unchecked Sendable {
+/// Only ``poll(into:maxMessages:timeoutMilliseconds:)`` serves the consumer queue, so no message can be
+/// taken off it anywhere else. Not `Sendable`: it is made and used on the consumer loop's thread.
+public final class KafkaConsumer {
     private let handle: OpaquePointer
     private let context: KafkaClientContext
     private let logger: Logger
-    private weak var rebalanceHandler: KafkaRebalanceHandler?
-    private var rebalanceError: Error?
+    /// A rebalance librdkafka announced and the caller has not completed yet.
+    private var pendingRebalance: KafkaRebalance?
     private var topicNames: [OpaquePointer: String] = [:]
-    private var closed = false
-    private let waker: FetchWaker?
+    /// The partitions assigned, as of the last completed rebalance.
+    private var assigned: [TopicPartition] = []
+    private var closing = false
+    private let waker: WorkerThread<FetchWaker>?
 
-    /// - Parameters:
-    ///   - config: librdkafka properties; must hold `bootstrap.servers` and `group.id`. Eddy sets
-    ///     `enable.auto.commit=false`, `enable.auto.offset.store=false`, and `auto.offset.reset=earliest`
-    ///     unless given, and bounds the memory of prefetched messages (``memoryDefaults``).
-    ///   - rebalanceHandler: held weakly; asked for start offsets and flushed before revokes.
-    /// - Throws: `KafkaError` naming a rejected setting.
-    public init(config: KafkaConfig, rebalanceHandler: KafkaRebalanceHandler, logger: Logger) throws(KafkaError) {
+    /// Makes a consumer, runs `body` with it, then leaves the group and releases it, also when `body`
+    /// throws. Partitions still assigned then are let go at once: commit what must be committed first.
+    /// - Parameter config: librdkafka properties; must hold `bootstrap.servers` and `group.id`.
+    ///   From librdkafka 2.2 on, `fetch.queue.backoff.ms` defaults to 10 ms; before, a ``FetchWaker``
+    ///   thread keeps a bounded prefetch queue filled.
+    /// - Throws: `KafkaError` naming a rejected setting, or what `body` throws.
+    public static func run<R>(config: KafkaConfig, logger: Logger, _ body: (KafkaConsumer) throws -> R) throws -> R {
         var config = config
-        config["enable.auto.commit"] = "false"
-        config["enable.auto.offset.store"] = "false"
-        config.setDefault("auto.offset.reset", "earliest")
-        config.setDefault("enable.partition.eof", "false")
-        for (name, value) in Self.memoryDefaults { config.setDefault(name, value) }
-        let backoffSetting = rd_kafka_version() >= Self.firstVersionWithFetchQueueBackoff
+        let backoffSetting = rd_kafka_version() >= firstVersionWithFetchQueueBackoff
         if backoffSetting { config.setDefault("fetch.queue.backoff.ms", "10") }
-        self.logger = logger
-        self.rebalanceHandler = rebalanceHandler
-        context = KafkaClientContext(logger: logger)
-        weak var weakSelf: KafkaConsumer?
+        let context = KafkaClientContext(logger: logger)
+        let box = RebalanceTarget()
         context.rebalance = { rk, err, partitions in
-            if let consumer = weakSelf {
+            if let consumer = box.consumer {
                 consumer.rebalance(err, partitions)
             } else {
-                // The consumer is being destroyed: nothing to flush, just let everything go.
+                // Not yet made, or closed: nothing to flush, just let everything go.
                 rd_kafka_assign(rk, nil)
             }
         }
-        handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "the Kafka consumer")
+        let handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "the Kafka consumer")
         rd_kafka_poll_set_consumer(handle)
-        waker = backoffSetting ? nil : FetchWaker(handle: handle)
-        weakSelf = self
+        defer { rd_kafka_destroy(handle) }
+        func consume(_ waker: WorkerThread<FetchWaker>?) throws -> R {
+            let consumer = KafkaConsumer(handle: handle, context: context, logger: logger, waker: waker)
+            box.consumer = consumer
+            defer {
+                consumer.close()
+                box.consumer = nil
+            }
+            return try body(consumer)
+        }
+        if backoffSetting { return try consume(nil) }
+        return try WorkerThread.run(named: "eddy-waker", minimumInterval: FetchWaker.interval, handle: FetchWaker.wake) { try consume($0) }
     }
 
-    deinit {
-        close()
+    private init(handle: OpaquePointer, context: KafkaClientContext, logger: Logger, waker: WorkerThread<FetchWaker>?) {
+        self.handle = handle
+        self.context = context
+        self.logger = logger
+        self.waker = waker
     }
-
-    /// Bounds on prefetched messages, set unless given: librdkafka's own defaults (a 64 MB local queue,
-    /// 50 MB fetches) would let the prefetch alone take most of the memory Eddy means to use.
-    ///
-    /// 4 MB: with the queue refilled as soon as it has room, 16 MB was no faster with `login_events`
-    /// (202-205k events/s against 215k, within the noise) and 7 % faster counts only, for 30-40 MB more
-    /// peak RSS (measured: 71-80 MB against 111-112 MB).
-    ///
-    /// The queue is bounded by bytes only: librdkafka's default 100,000-message threshold stopped the
-    /// fetches long before 4 MB of user-login events were queued. A full queue is refilled as soon as it
-    /// has room (``FetchWaker`` before librdkafka 2.2, `fetch.queue.backoff.ms` from 2.2).
-    public static let memoryDefaults = [
-        "queued.max.messages.kbytes": "4096",
-        "queued.min.messages": "1000000",
-        "fetch.max.bytes": "8388608",
-    ]
 
     /// librdkafka 2.2.0, which added `fetch.queue.backoff.ms`; older versions need a ``FetchWaker``.
     private static let firstVersionWithFetchQueueBackoff: Int32 = 0x0202_00ff
 
     /// Joins the group and subscribes to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
-        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
-        let err = rd_kafka_subscribe(handle, list)
+        let list = PartitionList(topics.map { TopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
+        let err = list.withPointer { rd_kafka_subscribe(handle, $0) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "cannot subscribe to \(topics)") }
     }
 
-    /// Asks the cluster for metadata, proving a broker answers.
-    /// - Returns: the partition count of every topic the cluster knows.
-    /// - Throws: `KafkaError` when no broker answers within the timeout.
-    public func topicPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
-        try KafkaMetadata.partitionCounts(handle, context, timeoutMilliseconds: timeoutMilliseconds) {
-            // Not yet subscribed: the consumer queue holds only events, served to the callbacks.
-            if let message = rd_kafka_consumer_poll(handle, 0) { rd_kafka_message_destroy(message) }
-        }
-    }
-
-    /// Polls messages into `batch` until it holds `maxMessages` or `timeoutMilliseconds` pass.
-    /// Rebalance callbacks run inside this call, on the calling thread.
-    /// - Returns: how many messages were added.
-    /// - Throws: a fatal `KafkaError`, or the error a rebalance handler threw.
-    @discardableResult
-    public func poll(into batch: KafkaMessageBatch, maxMessages: Int, timeoutMilliseconds: Int) throws -> Int {
+    /// Polls messages into `batch` until it holds `maxMessages`, `timeoutMilliseconds` pass, or the
+    /// group changes the assignment.
+    /// - Returns: the change of assignment to complete before the next poll, or `nil`.
+    /// - Throws: a fatal `KafkaError`.
+    public func poll(into batch: KafkaMessageBatch, maxMessages: Int, timeoutMilliseconds: Int) throws(KafkaError) -> KafkaRebalance? {
+        precondition(pendingRebalance == nil, "a rebalance must be completed before the next poll")
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(timeoutMilliseconds))
         var added = 0
-        while added < maxMessages {
+        while added < maxMessages, pendingRebalance == nil {
             // Take what is queued without reading the clock; wait only when the queue is empty.
             var message = rd_kafka_consumer_poll(handle, 0)
             var wait: Int32 = 0
-            if message == nil {
+            if message == nil, pendingRebalance == nil {
                 let remaining = ContinuousClock.now.duration(to: deadline)
                 wait = Int32(clamping: Int(max(0, (remaining / .milliseconds(1)).rounded(.up))))
                 if wait > 0 { message = rd_kafka_consumer_poll(handle, wait) }
             }
-            try throwPendingErrors()
+            if let fatal = context.takeFatalError() {
+                if let message { rd_kafka_message_destroy(message) }
+                throw fatal
+            }
             guard let message else {
                 if wait == 0 { break } else { continue }
             }
@@ -121,27 +106,52 @@ public final class KafkaConsumer: @unchecked Sendable {
             batch.append(KafkaMessage(pointer: message, topic: topicName(message.pointee.rkt)))
             added += 1
         }
-        if added > 0 { waker?.request() }
-        return added
+        if added > 0 { waker?.request(FetchWaker(handle: handle, partitions: assigned)) }
+        defer { pendingRebalance = nil }
+        return pendingRebalance
+    }
+
+    /// Carries out `rebalance`: its partitions join the assignment, each at its offset in `offsets`
+    /// (one missing there starts at the group's committed offset, then at `auto.offset.reset`), or
+    /// leave it.
+    /// - Throws: `KafkaError` when librdkafka refuses the assignment.
+    public func complete(_ rebalance: KafkaRebalance, startingAt offsets: [TopicPartition: Int64] = [:]) throws(KafkaError) {
+        switch rebalance.kind {
+        case .assign:
+            rebalance.list.setOffsets(offsets)
+            if isCooperative {
+                if let error = rebalance.list.withPointer({ rd_kafka_incremental_assign(handle, $0) }) {
+                    throw KafkaError(consuming: error, "assigning partitions")
+                }
+            } else {
+                let err = rebalance.list.withPointer { rd_kafka_assign(handle, $0) }
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "assigning partitions") }
+            }
+            logger.info(
+                "partitions assigned",
+                metadata: ["partitions": "\(rebalance.partitions.map(\.description).sorted())", "from_store": "\(offsets.count)"]
+            )
+        case .revoke:
+            unassign(rebalance.list)
+            logger.info("partitions revoked", metadata: ["partitions": "\(rebalance.partitions.map(\.description).sorted())"])
+        }
+        assigned = assignment()
     }
 
     /// Commits `offsets` (the next offset to read, per partition) to the group.
     public func commit(_ offsets: [TopicPartition: Int64], synchronously: Bool) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        let list = PartitionList.make(offsets)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_commit(handle, list, synchronously ? 0 : 1)
+        let err = PartitionList(offsets).withPointer { rd_kafka_commit(handle, $0, synchronously ? 0 : 1) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "committing offsets to Kafka") }
     }
 
     /// The offsets the group has committed for `partitions`; `nil` where there is none.
     public func committedOffsets(_ partitions: [TopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [TopicPartition: Int64] {
-        let list = PartitionList.make(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_committed(handle, list, timeoutMilliseconds)
+        let list = PartitionList(partitions)
+        let err = list.withPointer { rd_kafka_committed(handle, $0, timeoutMilliseconds) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "reading committed offsets") }
-        return PartitionList.entries(list).reduce(into: [:]) { result, entry in
-            if entry.1 >= 0 { result[entry.0] = entry.1 }
+        return list.entries.reduce(into: [:]) { result, entry in
+            if entry.offset >= 0 { result[entry.partition] = entry.offset }
         }
     }
 
@@ -156,51 +166,35 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Stops fetching from `partitions` (they stay assigned) until ``resume(_:)``.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
-        try changePause(partitions, pause: true)
+        guard !partitions.isEmpty else { return }
+        let err = PartitionList(partitions).withPointer { rd_kafka_pause_partitions(handle, $0) }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "pausing partitions") }
     }
 
     /// Fetches from `partitions` again after ``pause(_:)``.
     public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
-        try changePause(partitions, pause: false)
-    }
-
-    private func changePause(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
-        let list = PartitionList.make(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = pause ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, pause ? "pausing partitions" : "resuming partitions") }
+        let err = PartitionList(partitions).withPointer { rd_kafka_resume_partitions(handle, $0) }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "resuming partitions") }
     }
 
     /// The partitions currently assigned to this consumer.
     public func assignment() -> [TopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        return PartitionList.entries(list).map(\.0)
+        return PartitionList(owning: list).entries.map(\.partition)
     }
 
-    /// Leaves the group (running the revoke handler first) and releases the handle. Idempotent.
-    public func close() {
-        guard !closed else { return }
-        closed = true
-        waker?.stop()
+    /// Leaves the group; partitions still assigned are let go at once.
+    private func close() {
+        closing = true
         let err = rd_kafka_consumer_close(handle)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("closing the Kafka consumer: \(String(cString: rd_kafka_err2str(err)))")
         }
-        rd_kafka_destroy(handle)
     }
 
     // MARK: - Internals
-
-    private func throwPendingErrors() throws {
-        if let error = rebalanceError {
-            rebalanceError = nil
-            throw error
-        }
-        if let fatal = context.takeFatalError() { throw fatal }
-    }
 
     private func topicName(_ rkt: OpaquePointer?) -> String {
         guard let rkt else { return "" }
@@ -214,65 +208,34 @@ public final class KafkaConsumer: @unchecked Sendable {
         String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
     }
 
+    /// librdkafka's rebalance callback, inside `rd_kafka_consumer_poll` (or `rd_kafka_consumer_close`).
+    /// It only records what changed and makes the poll return; the caller completes it.
     private func rebalance(_ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
-        let partitions = PartitionList.entries(list).map(\.0)
-        switch err {
-        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            assign(partitions, list)
-        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            revoke(partitions, list)
-        default:
+        let copy = PartitionList(copying: list)
+        if err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS {
             logger.error("rebalance failed: \(String(cString: rd_kafka_err2str(err)))")
-            revoke(partitions, list)
         }
-    }
-
-    private func assign(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
-        do {
-            let stored = try rebalanceHandler?.partitionsAssigned(partitions) ?? [:]
-            for index in 0..<Int(list.pointee.cnt) {
-                let element = list.pointee.elems[index]
-                let partition = TopicPartition(topic: String(cString: element.topic), partition: element.partition)
-                list.pointee.elems[index].offset = stored[partition] ?? Int64(RD_KAFKA_OFFSET_INVALID)
-            }
-            logger.info(
-                "partitions assigned",
-                metadata: [
-                    "partitions": "\(partitions.map(\.description).sorted())",
-                    "from_store": "\(stored.count)",
-                ]
-            )
-        } catch {
-            rebalanceError = error
+        if closing {
+            // Leaving the group: the caller committed before closing; let everything go.
+            unassign(copy)
             return
         }
-        if isCooperative {
-            if let error = rd_kafka_incremental_assign(handle, list) {
-                rebalanceError = KafkaError(consuming: error, "assigning partitions")
-            }
-        } else {
-            let err = rd_kafka_assign(handle, list)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { rebalanceError = KafkaError(err, "assigning partitions") }
-        }
-        waker?.setPartitions(assignment())
+        pendingRebalance = KafkaRebalance(kind: err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? .assign : .revoke, list: copy)
+        rd_kafka_yield(handle)
     }
 
-    private func revoke(_ partitions: [TopicPartition], _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
-        do {
-            let offsets = try rebalanceHandler?.partitionsRevoked(partitions) ?? [:]
-            try commit(offsets, synchronously: true)
-        } catch {
-            logger.warning("before giving up partitions: \(error)")
-            if rebalanceError == nil, !(error is KafkaError) { rebalanceError = error }
-        }
-        logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
+    private func unassign(_ list: PartitionList) {
         if isCooperative {
-            if let error = rd_kafka_incremental_unassign(handle, list) {
+            if let error = list.withPointer({ rd_kafka_incremental_unassign(handle, $0) }) {
                 logger.warning("\(KafkaError(consuming: error, "unassigning partitions"))")
             }
         } else {
             rd_kafka_assign(handle, nil)
         }
-        waker?.setPartitions(assignment())
     }
+}
+
+/// Where librdkafka's rebalance callback finds the consumer, which is made after the handle.
+private final class RebalanceTarget {
+    weak var consumer: KafkaConsumer?
 }

@@ -1,17 +1,22 @@
 import CLibrdKafka
 import Logging
 
-/// A client that only asks the cluster questions (topics, partition end offsets), for `eddy status`.
+/// A client that only asks the cluster questions (topics, partition end offsets): for `eddy status`,
+/// and for the consumer loop to probe the broker without touching its consumer's queue.
 ///
 /// `@unchecked Sendable`: librdkafka's handle is thread-safe and the Swift state is immutable.
 public final class KafkaInspector: @unchecked Sendable {
     private let handle: OpaquePointer
     private let context: KafkaClientContext
 
+    /// - Parameter config: the consumer's properties will do: a consumer handle outside any group
+    ///   (`group.id` is dropped) accepts them, and has no messages to serve.
     /// - Throws: `KafkaError` naming a rejected setting.
     public init(config: KafkaConfig, logger: Logger) throws(KafkaError) {
+        var config = config
+        config["group.id"] = nil
         context = KafkaClientContext(logger: logger)
-        handle = try context.makeClient(RD_KAFKA_PRODUCER, config, "a Kafka client")
+        handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "a Kafka client")
     }
 
     deinit {

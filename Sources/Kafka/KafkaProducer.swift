@@ -1,5 +1,6 @@
 import CLibrdKafka
 import Logging
+import Primitives
 
 /// A producer with delivery reports. Each produced message carries a caller-chosen `id` that comes back
 /// in the delivery handler, on the thread that calls ``poll(timeoutMilliseconds:)`` or ``flush(timeoutMilliseconds:)``.
@@ -136,14 +137,4 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         return list
     }
-}
-
-/// Calls `body` with the bytes of `array`, or `nil`. An empty array still gets a non-nil base address,
-/// so that an empty value stays distinct from a null one.
-private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let array else { return body(nil) }
-    if array.isEmpty {
-        return withUnsafeTemporaryAllocation(byteCount: 1, alignment: 1) { body(UnsafeRawBufferPointer(start: $0.baseAddress, count: 0)) }
-    }
-    return array.withUnsafeBytes { body($0) }
 }

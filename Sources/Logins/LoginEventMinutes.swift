@@ -5,7 +5,7 @@ import Store
 /// `login_event_minutes` map, through which retention deletes `login_events` (an index on every row's
 /// time costs far more, because events arrive out of time order). A row of the map covers one block
 /// of ``blockSize`` offsets at most, which bounds what deleting one minute reads.
-struct LoginEventMinutes {
+enum LoginEventMinutes {
     static let blockSize: Int64 = 65_536
 
     private struct Key: Hashable {
@@ -30,15 +30,13 @@ struct LoginEventMinutes {
         }
     }
 
-    private var offsets: [Key: OffsetRange] = [:]
-
     /// Merges the minutes of `events` into `login_event_minutes`, inside the batch's transaction.
-    mutating func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
-        offsets.removeAll(keepingCapacity: true)
+    static func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
+        var offsets: [Key: OffsetRange] = [:]
         for event in events.events {
             let key = Key(
                 minuteStart: MinuteWindow.start(of: event.timestamp), topic: event.topic, partition: event.partition,
-                block: event.offset / Self.blockSize
+                block: event.offset / blockSize
             )
             offsets[key, default: OffsetRange(event.offset)].include(event.offset)
         }

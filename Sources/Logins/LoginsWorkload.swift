@@ -6,18 +6,9 @@ import Store
 /// The user-login workload: validates each event, stores it in `login_events`, counts it in
 /// `login_counts` per minute, device type, locale and app version, and (when publishing) writes the
 /// normalized event to the outbox. Counts are aggregated in memory per batch and written once per key.
-public final class LoginsWorkload: Workload {
+public struct LoginsWorkload: Workload {
     private let settings: LoginsSettings
     private let now: @Sendable () -> Int64
-    private var events = StagedLoginEvents()
-    private var minutes = LoginEventMinutes()
-    private var counts: [LoginCountKey: Int64] = [:]
-    /// Windows that start before this are late; read from the clock once per batch.
-    private var lateBefore: Int64?
-    /// The outbox values of the staged events, one after the other, encoded while staging (on the
-    /// consumer thread) so that the transaction only binds them; `encodedEnds[i]` is where event i's ends.
-    private var encoded: [UInt8] = []
-    private var encodedEnds: [Int] = []
 
     /// - Parameter now: unix seconds, for lateness; injectable for tests.
     public init(settings: LoginsSettings = LoginsSettings(), now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -37,11 +28,17 @@ public final class LoginsWorkload: Workload {
         ]
     }
 
-    public func stage(_ message: IncomingMessage) -> WorkloadFailure? {
+    public func makeBatch(capacity: Int) -> LoginsBatch {
+        var batch = LoginsBatch()
+        batch.events.reserveCapacity(capacity)
+        return batch
+    }
+
+    public func stage(_ message: IncomingMessage, into batch: inout LoginsBatch) -> WorkloadFailure? {
         switch LoginEventParser.view(message.value) {
         case .success(var view):
             let windowStart = MinuteWindow.start(of: view.timestamp)
-            if let cutoff = lateCutoff(), windowStart < cutoff {
+            if let cutoff = lateCutoff(&batch), windowStart < cutoff {
                 return WorkloadFailure(
                     errorClass: "late",
                     reason: "the event's minute \(ISO8601UTC.format(windowStart)) is older than the login_counts retention; "
@@ -54,13 +51,15 @@ public final class LoginsWorkload: Workload {
                 locale: view.string(.locale) ?? LoginCountKey.unknown,
                 appVersion: view.string(.appVersion) ?? LoginCountKey.unknown
             )
-            counts[key, default: 0] += 1
+            batch.counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
-                events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
+                batch.events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
             }
             if settings.publishes {
-                events.withText { text in ProcessedEventEncoder.append(events.events[events.events.count - 1], text, to: &encoded) }
-                encodedEnds.append(encoded.count)
+                batch.events.withText { text in
+                    ProcessedEventEncoder.append(batch.events.events[batch.events.events.count - 1], text, to: &batch.encoded)
+                }
+                batch.encodedEnds.append(batch.encoded.count)
             }
             return nil
         case .failure(let failure):
@@ -68,10 +67,9 @@ public final class LoginsWorkload: Workload {
         }
     }
 
-    public func apply(_ db: Database, now: Int64) throws {
-        defer { discard() }
-        if settings.storeEvents { try insertEvents(db) }
-        if settings.publishes { try publishEvents(db, now: now) }
+    public func apply(_ batch: LoginsBatch, to db: Database, now: Int64) throws {
+        if settings.storeEvents { try insertEvents(batch.events, db) }
+        if settings.publishes { try publishEvents(batch, db, now: now) }
         let upsert = try BatchStatement(
             db,
             sql: """
@@ -81,7 +79,7 @@ public final class LoginsWorkload: Workload {
                 DO UPDATE SET logins = logins + excluded.logins, updated_at = excluded.updated_at
                 """
         )
-        for (key, logins) in counts {
+        for (key, logins) in batch.counts {
             upsert.bind(key.windowStart, at: 1)
             upsert.bind(key.deviceType, at: 2)
             upsert.bind(key.locale, at: 3)
@@ -92,24 +90,16 @@ public final class LoginsWorkload: Workload {
         }
     }
 
-    public func discard() {
-        events.removeAll()
-        encoded.removeAll(keepingCapacity: true)
-        encodedEnds.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
-        lateBefore = nil
-    }
-
     /// The start of the oldest window still kept, or `nil` when counts are kept forever.
-    private func lateCutoff() -> Int64? {
+    private func lateCutoff(_ batch: inout LoginsBatch) -> Int64? {
         guard let retain = settings.countsRetentionSeconds else { return nil }
-        if let lateBefore { return lateBefore }
+        if let lateBefore = batch.lateBefore { return lateBefore }
         let cutoff = now() - retain
-        lateBefore = cutoff
+        batch.lateBefore = cutoff
         return cutoff
     }
 
-    private func insertEvents(_ db: Database) throws {
+    private func insertEvents(_ events: StagedLoginEvents, _ db: Database) throws {
         let insert = try BatchStatement(
             db,
             sql: """
@@ -132,18 +122,18 @@ public final class LoginsWorkload: Workload {
                 insert.bind(event.timestamp, at: 10)
                 try insert.run()
             }
-            try minutes.write(events, text, to: db)
+            try LoginEventMinutes.write(events, text, to: db)
         }
     }
 
     /// One outbox record per event: the normalized JSON, keyed by user_id, with its source
     /// topic/partition/offset (the relay sends them as headers: the dedupe key downstream).
-    private func publishEvents(_ db: Database, now: Int64) throws {
+    private func publishEvents(_ batch: LoginsBatch, _ db: Database, now: Int64) throws {
         let outbox = try OutboxAppender(db, now: now)
-        try events.withText { text in
-            try encoded.withUnsafeBytes { values in
+        try batch.events.withText { text in
+            try batch.encoded.withUnsafeBytes { values in
                 var start = 0
-                for (event, end) in zip(events.events, encodedEnds) {
+                for (event, end) in zip(batch.events.events, batch.encodedEnds) {
                     try outbox.append(
                         sourceTopic: text[event.topic]!, sourcePartition: event.partition, sourceOffset: event.offset,
                         key: text[event.userID], value: UnsafeRawBufferPointer(rebasing: values[start..<end])

@@ -1,5 +1,5 @@
-/// The valid events of the batch in hand. Their text is copied into one byte buffer that is kept from
-/// batch to batch, so staging an event allocates nothing and the text is bound to SQL from there.
+/// The valid events of a batch. Their text is copied into one byte buffer, reserved for the batch, so
+/// staging an event seldom allocates and the text is bound to SQL from there.
 struct StagedLoginEvents {
     /// Where a text lies in the buffer; `count` -1 stands for `nil`.
     struct Span: Hashable {
@@ -59,11 +59,14 @@ struct StagedLoginEvents {
         try bytes.withUnsafeBytes { try body(Text(base: $0.baseAddress)) }
     }
 
-    mutating func removeAll() {
-        events.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
-        lastTopic = nil
+    /// Makes room for `count` events of typical size.
+    mutating func reserveCapacity(_ count: Int) {
+        events.reserveCapacity(count)
+        bytes.reserveCapacity(count * Self.typicalTextBytes)
     }
+
+    /// The text of one user-login event, about: a UUID, a version, a device, a locale, an IP, a device id.
+    private static let typicalTextBytes = 96
 
     private mutating func copy(_ text: UnsafeRawBufferPointer?) -> Span {
         guard let text else { return .null }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Primitives
 
 /// The `outbox` table: records for the output topic, written in the same transaction as the state
 /// and marked sent once the broker acknowledged them.
@@ -66,10 +67,4 @@ public enum Outbox {
     public static func pendingCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") ?? 0
     }
-}
-
-/// Calls `body` with the bytes of `array`, or `nil`.
-private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
-    guard let array else { return try body(nil) }
-    return try array.withUnsafeBytes { try body($0) }
 }

@@ -72,8 +72,9 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: EngineConfiguration(kafka: kafka, topics: [topic], output: output),
             store: store,
             stats: stats,
-            logger: logger
-        ) { LoginsWorkload(settings: LoginsSettings(publishes: true)) }
+            logger: logger,
+            workload: LoginsWorkload(settings: LoginsSettings(publishes: true))
+        )
         let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
         let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)

@@ -10,10 +10,10 @@ struct ProcessingOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The most messages in one transaction. [env: EDDY_BATCH_SIZE]")
-    var batchSize: Int = Env.int("EDDY_BATCH_SIZE", default: 5_000)
+    var batchSize: Int = Env.int("EDDY_BATCH_SIZE", default: EngineConfiguration.defaultBatchSize)
 
     @Option(help: "The longest a batch waits to fill (250ms, 1s, ...). [env: EDDY_BATCH_LATENCY]")
-    var batchLatency: TimeSpan = Env.timeSpan("EDDY_BATCH_LATENCY", default: "100ms")
+    var batchLatency: TimeSpan = Env.timeSpan("EDDY_BATCH_LATENCY", default: "\(EngineConfiguration.defaultBatchLatencyMilliseconds)ms")
 
     @Option(
         help: "Keep one login_events row per valid event; false keeps only counts, failed rows, the outbox and offsets. [env: EDDY_STORE_EVENTS]"
@@ -32,7 +32,7 @@ struct ProcessingOptions: ParsableArguments {
     @Option(
         help: "How often to look for failed_messages rows flagged with reprocess = 1 and for due retries. [env: EDDY_REPROCESS_INTERVAL]"
     )
-    var reprocessInterval: TimeSpan = Env.timeSpan("EDDY_REPROCESS_INTERVAL", default: "1s")
+    var reprocessInterval: TimeSpan = Env.timeSpan("EDDY_REPROCESS_INTERVAL", default: "\(EngineConfiguration.defaultFailedCheckIntervalMilliseconds)ms")
 
     func validate() throws {
         try Env.check()

@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             )
         }
         services.append(
-            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger) { LoginsWorkload(settings: logins) })
+            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger, workload: LoginsWorkload(settings: logins)))
         )
         if let address = ops.address {
             let health = EngineHealth(stats: stats, stallAfter: max(.seconds(60), .milliseconds(3 * processing.batchLatency.milliseconds)))

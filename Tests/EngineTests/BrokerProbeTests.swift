@@ -33,9 +33,9 @@ import Testing
         // Probe the broker after 200 ms without a commit instead of 5 s, so that it is probed all the time.
         configuration.observationInterval = .milliseconds(200)
         let stats = EngineStats()
-        let service = ConsumerService(configuration: configuration, store: store, stats: stats, logger: logger) {
-            RuleWorkload(rules: RuleWorkload.Rules())
-        }
+        let service = ConsumerService(
+            configuration: configuration, store: store, stats: stats, logger: logger, workload: RuleWorkload(rules: RuleWorkload.Rules())
+        )
         let running = Task { try await service.run() }
         defer { running.cancel() }
         #expect(try await waitUntil(30) { stats.consumed == 1 })

@@ -18,7 +18,7 @@ import Testing
     let clock = Clock()
     let rules = RuleWorkload.Rules()
     let store: Store
-    let runner: FailedMessageRunner
+    let runner: FailedMessageRunner<RuleWorkload>
 
     init() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct ReprocessingServiceTests {
     let logger = Logger(label: "test")
 
-    private func makeService(_ cluster: MockCluster, _ store: Store, _ rules: RuleWorkload.Rules, _ stats: EngineStats) -> ConsumerService {
+    private func makeService(_ cluster: MockCluster, _ store: Store, _ rules: RuleWorkload.Rules, _ stats: EngineStats) -> ConsumerService<RuleWorkload> {
         ConsumerService(
             configuration: EngineConfiguration(
                 kafka: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "g"]),
@@ -23,8 +23,9 @@ import Testing
             ),
             store: store,
             stats: stats,
-            logger: logger
-        ) { RuleWorkload(rules: rules) }
+            logger: logger,
+            workload: RuleWorkload(rules: rules)
+        )
     }
 
     private func produce(_ cluster: MockCluster, _ payloads: [String]) throws {
@@ -87,14 +88,15 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let rules = RuleWorkload.Rules()
         rules.holdApply.store(true, ordering: .relaxed)
-        let service = makeService(cluster, store, rules, EngineStats())
+        let stats = EngineStats()
+        let service = makeService(cluster, store, rules, stats)
         let running = Task { try await service.run() }
         let staged = { rules.stagedOffsets.withLock { $0.count } }
-        // The first batch is held in its transaction; the consumer stages one more batch, then waits.
-        #expect(try await waitUntil(10) { staged() > 100 })
-        try await Task.sleep(for: .milliseconds(500))
+        // The first batch is held in its transaction; the consumer stages one more batch, then waits
+        // for the commit thread (counted as it starts to wait): from then on it can stage nothing.
+        #expect(try await waitUntil(10) { stats.commitWaits > 0 })
         let whileHeld = staged()
-        #expect(whileHeld <= 200, "\(whileHeld) messages staged while one batch of at most 100 commits")
+        #expect(whileHeld > 100 && whileHeld <= 200, "\(whileHeld) messages staged while one batch of at most 100 commits")
         #expect(try store.read { db in try ConsumerOffsets.load(db) }.isEmpty, "an offset was stored before its batch committed")
 
         rules.holdApply.store(false, ordering: .relaxed)

@@ -6,7 +6,7 @@ import Synchronization
 /// A workload whose rule the test changes: payloads starting with `ok` succeed; `later` fails
 /// transiently until `dependencyUp`; anything else fails permanently until `acceptEverything`.
 /// Applied messages land in `applied(topic, partition, offset, payload)`.
-final class RuleWorkload: Workload {
+struct RuleWorkload: Workload {
     /// Switches shared with the test, readable from the consumer thread.
     final class Rules: Sendable {
         let acceptEverything = Atomic<Bool>(false)
@@ -19,24 +19,26 @@ final class RuleWorkload: Workload {
 
     static let schema = "CREATE TABLE IF NOT EXISTS applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))"
 
-    private let rules: Rules
-    private var staged: [(String, Int32, Int64, [UInt8])] = []
-
-    init(rules: Rules) {
-        self.rules = rules
+    /// The messages of a batch that succeed: (topic, partition, offset, payload).
+    struct Batch: Sendable {
+        var staged: [(String, Int32, Int64, [UInt8])] = []
     }
 
-    func stage(_ message: IncomingMessage) -> WorkloadFailure? {
+    let rules: Rules
+
+    func makeBatch(capacity: Int) -> Batch { Batch() }
+
+    func stage(_ message: IncomingMessage, into batch: inout Batch) -> WorkloadFailure? {
         let bytes = message.value.map { Array($0) } ?? []
         rules.stagedOffsets.withLock { $0.append(message.offset) }
         let text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("ok") || rules.acceptEverything.load(ordering: .relaxed) {
-            staged.append((message.topic, message.partition, message.offset, bytes))
+            batch.staged.append((message.topic, message.partition, message.offset, bytes))
             return nil
         }
         if text.hasPrefix("later") {
             if rules.dependencyUp.load(ordering: .relaxed) {
-                staged.append((message.topic, message.partition, message.offset, bytes))
+                batch.staged.append((message.topic, message.partition, message.offset, bytes))
                 return nil
             }
             return WorkloadFailure(errorClass: "unavailable", reason: "the dependency is down", isTransient: true)
@@ -44,17 +46,12 @@ final class RuleWorkload: Workload {
         return WorkloadFailure(errorClass: "invalid", reason: "payload does not start with ok")
     }
 
-    func apply(_ db: Database, now: Int64) throws {
-        defer { staged.removeAll() }
+    func apply(_ batch: Batch, to db: Database, now: Int64) throws {
         while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
         if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
         try db.execute(sql: Self.schema)
-        for (topic, partition, offset, payload) in staged {
+        for (topic, partition, offset, payload) in batch.staged {
             try db.execute(sql: "INSERT INTO applied VALUES (?, ?, ?, ?)", arguments: [topic, partition, offset, Data(payload)])
         }
-    }
-
-    func discard() {
-        staged.removeAll()
     }
 }

@@ -3,27 +3,10 @@ import Testing
 
 @testable import Kafka
 
-/// Records rebalances and starts partitions where the test says.
-private final class RecordingHandler: KafkaRebalanceHandler {
-    var startOffsets: [TopicPartition: Int64] = [:]
-    var assigned: [TopicPartition] = []
-    var revoked: [TopicPartition] = []
-
-    func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        assigned += partitions
-        return startOffsets.filter { partitions.contains($0.key) }
-    }
-
-    func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        revoked += partitions
-        return [:]
-    }
-}
-
 @Suite struct KafkaRoundTripTests {
     let logger = Logger(label: "test")
 
-    @Test func consumesFromTheOffsetTheHandlerChoosesWithExactBytes() throws {
+    @Test func consumesFromTheOffsetTheCallerChoosesWithExactBytes() throws {
         let cluster = try MockCluster()
         try cluster.createTopic("t", partitions: 1)
         let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
@@ -33,22 +16,26 @@ private final class RecordingHandler: KafkaRebalanceHandler {
         try producer.produce(topic: "t", partition: 0, key: [3], value: [])
         try producer.flush(timeoutMilliseconds: 10_000)
 
-        let handler = RecordingHandler()
         let partition = TopicPartition(topic: "t", partition: 0)
-        handler.startOffsets = [partition: 1]
-        let consumer = try KafkaConsumer(
-            config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "g"]),
-            rebalanceHandler: handler,
-            logger: logger
-        )
-        try consumer.subscribe(["t"])
+        let config = KafkaConfig(["bootstrap.servers": cluster.bootstrapServers, "group.id": "g", "enable.auto.commit": "false"])
+        try KafkaConsumer.run(config: config, logger: logger) { consumer in
+        // Messages go back to librdkafka before the consumer is destroyed.
         let batch = KafkaMessageBatch()
+        defer { batch.removeAll() }
+        try consumer.subscribe(["t"])
+        var assigned: [TopicPartition] = []
         let deadline = ContinuousClock.now + .seconds(30)
         while batch.count < 3, ContinuousClock.now < deadline {
-            try consumer.poll(into: batch, maxMessages: 10, timeoutMilliseconds: 200)
+            if let rebalance = try consumer.poll(into: batch, maxMessages: 10, timeoutMilliseconds: 200) {
+                #expect(rebalance.kind == .assign)
+                #expect(batch.isEmpty, "no message before the assignment is completed")
+                assigned += rebalance.partitions
+                try consumer.complete(rebalance, startingAt: [partition: 1])
+            }
         }
         try #require(batch.count == 3)
-        #expect(handler.assigned == [partition])
+        #expect(assigned == [partition])
+        #expect(consumer.assignment() == [partition])
         #expect(batch[0].offset == 1)
         #expect(batch[0].value.map(Array.init) == [0xFF, 0x00, 0x7B])
         #expect(batch[0].key == nil)
@@ -60,9 +47,7 @@ private final class RecordingHandler: KafkaRebalanceHandler {
 
         try consumer.commit([partition: 4], synchronously: true)
         #expect(try consumer.committedOffsets([partition], timeoutMilliseconds: 5_000) == [partition: 4])
-        batch.removeAll()
-        consumer.close()
-        #expect(handler.revoked == [partition], "closing revokes the assignment through the handler")
+        }
     }
 
     @Test func rejectedSettingNamesTheProperty() {
@@ -98,25 +83,23 @@ private final class RecordingHandler: KafkaRebalanceHandler {
         for _ in 0..<messages { try producer.produce(topic: "t", partition: 0, key: nil, value: value) }
         try producer.flush(timeoutMilliseconds: 10_000)
 
-        let consumer = try KafkaConsumer(
-            config: KafkaConfig([
-                "bootstrap.servers": cluster.bootstrapServers, "group.id": "g",
-                "queued.max.messages.kbytes": "64", "fetch.max.bytes": "65536", "message.max.bytes": "65536",
-                "max.partition.fetch.bytes": "65536",
-            ]),
-            rebalanceHandler: RecordingHandler(),
-            logger: logger
-        )
-        defer { consumer.close() }
-        try consumer.subscribe(["t"])
-        let batch = KafkaMessageBatch()
+        let config = KafkaConfig([
+            "bootstrap.servers": cluster.bootstrapServers, "group.id": "g", "auto.offset.reset": "earliest",
+            "queued.max.messages.kbytes": "64", "fetch.max.bytes": "65536", "message.max.bytes": "65536",
+            "max.partition.fetch.bytes": "65536",
+        ])
         var consumed = 0
         var started: ContinuousClock.Instant?
-        let deadline = ContinuousClock.now + .seconds(60)
-        while consumed < messages, ContinuousClock.now < deadline {
-            consumed += try consumer.poll(into: batch, maxMessages: 500, timeoutMilliseconds: 100)
-            if consumed > 0, started == nil { started = .now }
-            batch.removeAll()
+        try KafkaConsumer.run(config: config, logger: logger) { consumer in
+            try consumer.subscribe(["t"])
+            let batch = KafkaMessageBatch()
+            let deadline = ContinuousClock.now + .seconds(60)
+            while consumed < messages, ContinuousClock.now < deadline {
+                if let rebalance = try consumer.poll(into: batch, maxMessages: 500, timeoutMilliseconds: 100) { try consumer.complete(rebalance) }
+                consumed += batch.count
+                if consumed > 0, started == nil { started = .now }
+                batch.removeAll()
+            }
         }
         try #require(consumed == messages)
         let elapsed = ContinuousClock.now - started!

@@ -10,27 +10,20 @@ import Testing
 
 /// The processed-output topic through the outbox, against the mock cluster's refusals and outages.
 @Suite(.serialized) struct OutboxTests {
-    private final class Everything: KafkaRebalanceHandler {
-        func partitionsAssigned(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
-        func partitionsRevoked(_ partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
-    }
-
     /// Reads the output topic with a consumer of its own until `minimum` records arrived and no more come.
     private func readOutput(_ fixture: PipelineFixture, minimum: Int) throws -> [(source: String, value: [UInt8])] {
-        let handler = Everything()
-        let consumer = try KafkaConsumer(
-            config: KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "verify-\(UUID().uuidString)"]),
-            rebalanceHandler: handler,
-            logger: fixture.logger
-        )
+        let config = KafkaConfig([
+            "bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "verify-\(UUID().uuidString)", "auto.offset.reset": "earliest",
+        ])
+        return try KafkaConsumer.run(config: config, logger: fixture.logger) { consumer in
         try consumer.subscribe(["processed-output"])
         let batch = KafkaMessageBatch()
         var records: [(String, [UInt8])] = []
         let deadline = ContinuousClock.now + .seconds(60)
         var quiet = 0
         while ContinuousClock.now < deadline, records.count < minimum || quiet < 10 {
-            let added = try consumer.poll(into: batch, maxMessages: 10_000, timeoutMilliseconds: 200)
-            quiet = added == 0 ? quiet + 1 : 0
+            if let rebalance = try consumer.poll(into: batch, maxMessages: 10_000, timeoutMilliseconds: 200) { try consumer.complete(rebalance) }
+            quiet = batch.isEmpty ? quiet + 1 : 0
             batch.forEach { message in
                 let headers = Dictionary(uniqueKeysWithValues: message.headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) })
                 let source = "\(headers["eddy-source-topic"] ?? "?")/\(headers["eddy-source-partition"] ?? "?")/\(headers["eddy-source-offset"] ?? "?")"
@@ -38,8 +31,8 @@ import Testing
             }
             batch.removeAll()
         }
-        consumer.close()
         return records
+        }
     }
 
     private func validSources(_ store: Store) throws -> Set<String> {

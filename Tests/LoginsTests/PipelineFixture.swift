@@ -71,18 +71,17 @@ final class PipelineFixture {
             try Migrations.apply(to: store)
             var kafka = KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "eddy-test"])
             kafka["session.timeout.ms"] = "6000"
+            var publishing = logins
+            publishing.publishes = output != nil
             let service = ConsumerService(
                 configuration: EngineConfiguration(
                     kafka: kafka, topics: [fixture.topic], batchSize: batchSize, batchLatencyMilliseconds: 50, output: output
                 ),
                 store: store,
                 stats: stats,
-                logger: fixture.logger
-            ) {
-                var settings = logins
-                settings.publishes = output != nil
-                return LoginsWorkload(settings: settings)
-            }
+                logger: fixture.logger,
+                workload: LoginsWorkload(settings: publishing)
+            )
             tasks.append(Task { try await service.run() })
             if let output {
                 let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))

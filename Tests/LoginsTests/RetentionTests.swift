@@ -23,12 +23,12 @@ import Testing
 
     @Test func anEventOlderThanTheCountsRetentionIsLateAndPassesOnceThePolicyChanges() {
         let strict = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: 3_600), now: { 100_000 })
-        let late = message(#"{"user_id":"u","timestamp":96000}"#) { strict.stage($0) }
+        let late = message(#"{"user_id":"u","timestamp":96000}"#) { var batch = strict.makeBatch(capacity: 1); return strict.stage($0, into: &batch) }
         #expect(late?.errorClass == "late")
         #expect(late?.isTransient == false)
-        #expect(message(#"{"user_id":"u","timestamp":96500}"#) { strict.stage($0) } == nil, "its window is still kept")
+        #expect(message(#"{"user_id":"u","timestamp":96500}"#) { var batch = strict.makeBatch(capacity: 1); return strict.stage($0, into: &batch) } == nil, "its window is still kept")
         let relaxed = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: nil), now: { 100_000 })
-        #expect(message(#"{"user_id":"u","timestamp":96000}"#) { relaxed.stage($0) } == nil)
+        #expect(message(#"{"user_id":"u","timestamp":96000}"#) { var batch = relaxed.makeBatch(capacity: 1); return relaxed.stage($0, into: &batch) } == nil)
     }
 
     @Test func eventsAndCountsArePrunedByEventTime() throws {
@@ -36,15 +36,16 @@ import Testing
         defer { removeStore() }
         let now: Int64 = 100 * 86_400
         let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: 7 * 86_400, countsRetentionSeconds: 90 * 86_400), now: { now })
+        var batch = workload.makeBatch(capacity: 6)
         var offset: Int64 = 0
         for age in [1, 6, 8, 30, 89, 91] as [Int64] {
             offset += 1
             let json = #"{"user_id":"u","timestamp":\#(now - age * 86_400)}"#
             _ = Array(json.utf8).withUnsafeBytes {
-                workload.stage(IncomingMessage(topic: "t", partition: 0, offset: offset, key: nil, value: $0))
+                workload.stage(IncomingMessage(topic: "t", partition: 0, offset: offset, key: nil, value: $0), into: &batch)
             }
         }
-        try store.write { db in try workload.apply(db, now: now) }
+        try store.write { db in try workload.apply(batch, to: db, now: now) }
         let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(), now: { now })
         let removed = try pruner.pruneAll()
         #expect(removed == ["login_events": 3])
@@ -71,14 +72,15 @@ import Testing
             (0, 1, minute - 61), (0, 2, minute + 60), (0, 3, minute - 1), (0, 4, minute),
             (1, 1, cutoff - 1), (1, 2, minute - 120),
         ]
+        var batch = workload.makeBatch(capacity: events.count)
         for event in events {
             let json = #"{"user_id":"u","timestamp":\#(event.time)}"#
             let failure = Array(json.utf8).withUnsafeBytes {
-                workload.stage(IncomingMessage(topic: "t", partition: event.partition, offset: event.offset, key: nil, value: $0))
+                workload.stage(IncomingMessage(topic: "t", partition: event.partition, offset: event.offset, key: nil, value: $0), into: &batch)
             }
             #expect(failure == nil)
         }
-        try store.write { db in try workload.apply(db, now: now) }
+        try store.write { db in try workload.apply(batch, to: db, now: now) }
         let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(rowsPerStep: 1), now: { now })
         #expect(try pruner.pruneAll() == ["login_events": 3])
         let (kept, minutes) = try store.read { db in

@@ -1,0 +1,118 @@
+import Kafka
+import Logging
+import Store
+
+/// One run of the consumer loop: its consumer and committer, the messages in hand, and what the loop
+/// knows of its assignment. Used on the consumer thread only.
+final class ConsumerSession<W: Workload> {
+    let consumer: KafkaConsumer
+    let committer: BatchCommitter<W>
+    /// The messages polled and not yet staged.
+    let messages = KafkaMessageBatch()
+    /// The partitions assigned, and where each resumes (its next offset in SQLite).
+    private(set) var assigned: Set<TopicPartition> = []
+    private(set) var resumeAt: [TopicPartition: Int64] = [:]
+    private let workload: W
+    private let store: Store
+    private let stats: EngineStats
+    private let logger: Logger
+
+    init(consumer: KafkaConsumer, committer: BatchCommitter<W>, workload: W, store: Store, stats: EngineStats, logger: Logger) {
+        self.consumer = consumer
+        self.committer = committer
+        self.workload = workload
+        self.store = store
+        self.stats = stats
+        self.logger = logger
+    }
+
+    /// Stages the messages in hand into a batch and hands it to the committer, which commits it with
+    /// its offsets in one transaction while the next batch is polled and staged; then tells Kafka
+    /// about the batches committed meanwhile.
+    /// - Throws: `EngineError` when an earlier batch could not be committed.
+    func submitMessages() throws {
+        if !messages.isEmpty {
+            let batch = StagedBatch(messages, by: workload)
+            messages.removeAll()
+            try committer.submit(batch)
+        }
+        hint(try committer.takeCommitted())
+    }
+
+    /// Submits the messages in hand and waits until every batch is committed.
+    /// - Throws: `EngineError` when one of them could not be committed.
+    func commitAll() throws {
+        try submitMessages()
+        hint(try committer.finish())
+    }
+
+    /// Carries out a change of assignment once every message polled before it is committed: the
+    /// partitions that come start at their stored offsets; those that go have their stored offsets
+    /// committed to Kafka first, for the next owner.
+    /// - Throws: `EngineError` when a batch could not be committed (the partitions stay as they are),
+    ///   `StoreError` when the offsets cannot be read, `KafkaError` when the assignment fails.
+    func complete(_ rebalance: KafkaRebalance) throws {
+        try commitAll()
+        let stored = try storedOffsets(for: rebalance.partitions)
+        switch rebalance.kind {
+        case .assign:
+            warnIfProcessedElsewhere(stored)
+            try consumer.complete(rebalance, startingAt: stored)
+            resumeAt.merge(stored) { $1 }
+            assigned.formUnion(rebalance.partitions)
+        case .revoke:
+            commitToKafka(stored)
+            try consumer.complete(rebalance)
+            assigned.subtract(rebalance.partitions)
+        }
+        stats.setAssigned(assigned.count)
+    }
+
+    /// Commits everything in hand and, for the next owner of each partition, its stored offset to Kafka.
+    func leave() throws {
+        try commitAll()
+        commitToKafka(try storedOffsets(for: Array(assigned)))
+    }
+
+    /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
+    private func hint(_ offsets: [TopicPartition: Int64]) {
+        guard !offsets.isEmpty else { return }
+        resumeAt.merge(offsets) { $1 }
+        do {
+            try consumer.commit(offsets, synchronously: false)
+        } catch {
+            logger.debug("offset hint not committed to Kafka: \(error)")
+        }
+    }
+
+    private func commitToKafka(_ offsets: [TopicPartition: Int64]) {
+        do {
+            try consumer.commit(offsets, synchronously: true)
+        } catch {
+            logger.warning("before giving up partitions: \(error)")
+        }
+    }
+
+    /// A stored offset behind the group's committed offset means another instance processed those
+    /// messages into its own database while this one did not own the partition: say so.
+    private func warnIfProcessedElsewhere(_ stored: [TopicPartition: Int64]) {
+        guard !stored.isEmpty else { return }
+        guard let committed = try? consumer.committedOffsets(Array(stored.keys), timeoutMilliseconds: 5_000) else { return }
+        for (partition, offset) in stored {
+            guard let groupOffset = committed[partition], groupOffset > offset else { continue }
+            let message =
+                "partition \(partition) resumes at its stored offset \(offset), behind the group's committed offset \(groupOffset): "
+                + "\(groupOffset - offset) messages were processed by another instance and will be counted in both databases"
+            logger.warning("\(message)")
+        }
+    }
+
+    private func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        let wanted = Set(partitions)
+        let stored = try store.read { try ConsumerOffsets.load($0) }
+        return stored.reduce(into: [:]) { result, offset in
+            let partition = TopicPartition(topic: offset.topic, partition: offset.partition)
+            if wanted.contains(partition) { result[partition] = offset.nextOffset }
+        }
+    }
+}
