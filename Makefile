@@ -32,7 +32,8 @@ bench: release setup-test
 	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
 	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python
 
-# Regenerate Sources/Store/EmbeddedMigrations.swift after editing migrations/*.sql.
+# After adding a migration: migrations/engine/*.sql -> Sources/Store/EngineMigrations.swift,
+# migrations/logins/*.sql -> Sources/Logins/LoginsMigrations.swift.
 migrations:
 	scripts/embed-migrations
 

@@ -104,7 +104,11 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Store", "Kafka", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "LoginsTests", dependencies: ["Logins", "Store", "Engine", "Kafka"]),
+        .testTarget(
+            name: "LoginsTests",
+            dependencies: ["Logins", "Store", "Engine", "Kafka"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "OpsTests",
             dependencies: [

@@ -1,18 +1,41 @@
 import GRDB
 
-/// The schema migrations in `migrations/*.sql`, embedded in the binary and applied in order, each
-/// in its own transaction, recorded in GRDB's `grdb_migrations` table.
+/// Brings a database's schema up to date: the engine's migrations (its own tables), then the
+/// workload's (the tables it brings), each in its own transaction, recorded in GRDB's
+/// `grdb_migrations` table.
+///
+/// Each owner keeps its migrations as `.sql` files in its folder of `migrations/`; the binary carries
+/// them (`scripts/embed-migrations`), so it runs from any directory.
 public enum Migrations {
-    /// The names of the embedded migrations, in order.
-    public static var names: [String] { embedded.map(\.name) }
+    /// The names of the engine's migrations followed by the workload's: every migration that a
+    /// database of this binary and workload may record.
+    /// - Parameter workload: the workload's migrations, in order.
+    public static func names(workload: [Migration]) -> [String] {
+        (EngineMigrations.all + workload).map(\.name)
+    }
 
-    /// Applies pending migrations.
-    /// - Returns: the migrations applied by this call.
-    /// - Throws: `StoreError` when a migration fails or the database is newer than this binary.
+    /// Applies the pending migrations: the engine's first, then the workload's, in order, each in its
+    /// own transaction.
+    /// - Parameters:
+    ///   - store: the database.
+    ///   - workload: the workload's migrations, in order (`LoginsMigrations.all`); `[]` creates the
+    ///     engine's tables only.
+    /// - Returns: the names of the migrations this call applied, in the order they ran.
+    /// - Throws: `StoreError` when a migration fails (it is rolled back; those before it stay), when a
+    ///   workload migration has the name of another one, or when the database records a migration that
+    ///   is neither the engine's nor the workload's (a newer eddy, or another workload, wrote it).
     @discardableResult
-    public static func apply(to store: Store) throws(StoreError) -> [String] {
+    public static func apply(to store: Store, workload: [Migration]) throws(StoreError) -> [String] {
+        let names = Self.names(workload: workload)
+        let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        guard repeated.isEmpty else {
+            throw StoreError(
+                "more than one migration is named \(repeated.joined(separator: ", ")): give the workload's new "
+                    + "migration file the next free number and run `make migrations`"
+            )
+        }
         var migrator = DatabaseMigrator()
-        for migration in embedded {
+        for migration in EngineMigrations.all + workload {
             migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
         }
         do {
@@ -21,7 +44,7 @@ public enum Migrations {
             guard unknown.isEmpty else {
                 throw StoreError(
                     "the database \(store.path) has migrations this eddy does not know (\(unknown.sorted().joined(separator: ", "))): "
-                        + "it was written by a newer version; run that version or restore a backup"
+                        + "a newer version or another workload wrote it; run that one or restore a backup"
                 )
             }
             try migrator.migrate(store.pool)
@@ -33,7 +56,8 @@ public enum Migrations {
         }
     }
 
-    /// The last applied migration, or `nil` for an empty database.
+    /// The schema version: the highest migration name the database records (the numbers form one
+    /// sequence across the engine's and the workloads' folders), or `nil` for an empty database.
     public static func currentVersion(of store: Store) throws -> String? {
         try store.read { db in
             guard try db.tableExists("grdb_migrations") else { return nil }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logins
 import Store
 
 /// Which database file to use.
@@ -6,10 +7,10 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "The SQLite database file; created when missing. [env: EDDY_DB]")
     var db: String = Env.string("EDDY_DB", default: "eddy.db")
 
-    /// Opens the database and applies pending migrations.
+    /// Opens the database and applies pending migrations: the engine's and the Logins workload's.
     func openMigrated() throws -> Store {
         let store = try Store(path: db)
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         return store
     }
 }

@@ -13,7 +13,7 @@ import Testing
     init() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: [])
     }
 
     private func failed(offset: Int64, status: String, at time: Int64) throws {

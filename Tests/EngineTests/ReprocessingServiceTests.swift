@@ -42,7 +42,7 @@ import Testing
         try cluster.createTopic("t", partitions: partitions)
         try produce(cluster, payloads)
         let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: [])
         return (directory, cluster, store)
     }
 

@@ -68,7 +68,7 @@ final class PipelineFixture {
             logins: LoginsSettings = LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil)
         ) throws {
             store = try Store(path: fixture.dbPath)
-            try Migrations.apply(to: store)
+            try Migrations.apply(to: store, workload: LoginsMigrations.all)
             var kafka = KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers, "group.id": "eddy-test"])
             kafka["session.timeout.ms"] = "6000"
             var publishing = logins

@@ -20,7 +20,7 @@ import Testing
         let fixture = try PipelineFixture(partitions: 8)
         let expired = 1_000_000
         let store = try Store(path: fixture.dbPath)
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         try store.write { db in
             try db.execute(
                 sql: """

@@ -17,7 +17,7 @@ import Testing
         let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         return (store, { try? FileManager.default.removeItem(atPath: directory) })
     }
 

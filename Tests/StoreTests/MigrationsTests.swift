@@ -2,79 +2,90 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Store
+import Store
 
+/// The engine's migrations alone, and what a workload's migrations may and may not do next to them.
 @Suite struct MigrationsTests {
-    /// The binary carries the migrations; this fails when `migrations/*.sql` changed without
-    /// `make migrations`.
-    @Test func embeddedCopyMatchesTheFiles() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let directory = root.appendingPathComponent("migrations")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files.map { String($0.dropLast(4)) } == Migrations.names, "run `make migrations`")
-        for (file, embedded) in zip(files, Migrations.embedded) {
-            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            #expect(
-                text.trimmingCharacters(in: .newlines) == embedded.sql.trimmingCharacters(in: .newlines),
-                "\(file) differs from the embedded copy: run `make migrations`"
-            )
+    let directory: TemporaryDirectory
+    let store: Store
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        store = try Store(path: directory.file("eddy.db"))
+    }
+
+    /// A workload migration creating one table.
+    private func table(_ name: String, number: Int) -> Migration {
+        Migration(name: "00\(number)_\(name)", sql: "CREATE TABLE \(name) (x INTEGER)")
+    }
+
+    private func tables() throws -> [String] {
+        try store.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'grdb_migrations' ORDER BY name")
         }
     }
 
-    @Test func migrateCreatesTheSchemaOnceInWALMode() throws {
-        let directory = try TemporaryDirectory()
+    @Test func migrateCreatesTheEngineTablesOnceInWALMode() throws {
         defer { directory.remove() }
-        let store = try Store(path: directory.file("eddy.db"))
-        #expect(try Migrations.apply(to: store) == Migrations.names)
-        #expect(try Migrations.apply(to: store).isEmpty)
-        #expect(try Migrations.currentVersion(of: store) == Migrations.names.last)
-        let tables = ["consumer_offsets", "failed_messages", "login_events", "login_counts", "outbox", "login_event_minutes"]
-        let existing = try store.read { db in try tables.filter { try db.tableExists($0) } }
-        #expect(existing == tables)
+        #expect(try Migrations.apply(to: store, workload: []) == ["0001_core", "0003_retention_outbox"])
+        #expect(try Migrations.apply(to: store, workload: []).isEmpty)
+        #expect(try Migrations.currentVersion(of: store) == "0003_retention_outbox")
+        #expect(try tables() == ["consumer_offsets", "failed_messages", "outbox"], "the workload's tables are the workload's")
         #expect(try store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
         let permissions = try FileManager.default.attributesOfItem(atPath: directory.file("eddy.db"))[.posixPermissions] as? Int
         #expect(permissions == 0o600)
         try store.close()
     }
 
-    /// A database written before `login_event_minutes` existed gets the map of its stored events.
-    @Test func theMinutesMapIsBuiltForEventsStoredBeforeIt() throws {
-        let directory = try TemporaryDirectory()
+    /// A workload's migration may use the engine's tables: they exist by the time it runs.
+    @Test func workloadMigrationsRunAfterTheEnginesEachOnce() throws {
         defer { directory.remove() }
-        let store = try Store(path: directory.file("eddy.db"))
-        var before = DatabaseMigrator()
-        for migration in Migrations.embedded.prefix(while: { $0.name < "0004" }) {
-            before.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
-        }
-        try before.migrate(store.pool)
-        try store.write { db in
-            for (partition, offset, time) in [(0, 5, 120), (0, 9, 179), (0, 7, 60), (1, 3, 130)] {
-                try db.execute(
-                    sql: "INSERT INTO login_events (topic, partition, offset, user_id, event_time) VALUES ('t', ?, ?, 'u', ?)",
-                    arguments: [partition, offset, time]
-                )
-            }
-        }
-        #expect(try Migrations.apply(to: store) == ["0004_login_event_minutes"])
-        let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM login_event_minutes ORDER BY minute_start, partition").map {
-                [$0["minute_start"], $0["partition"], $0["first_offset"], $0["last_offset"]] as [Int64]
-            }
-        }
-        #expect(rows == [[60, 0, 7, 7], [120, 0, 5, 9], [120, 1, 3, 3]])
-        #expect(try store.read { db in try db.indexes(on: "login_events").map(\.name) } == ["sqlite_autoindex_login_events_1"], "only the key is indexed")
+        let first = Migration(name: "0010_first", sql: "CREATE TABLE first (x INTEGER); INSERT INTO first SELECT COUNT(*) FROM outbox")
+        let second = table("second", number: 11)
+        #expect(Migrations.names(workload: [first]) == ["0001_core", "0003_retention_outbox", "0010_first"])
+        #expect(try Migrations.apply(to: store, workload: [first]) == ["0001_core", "0003_retention_outbox", "0010_first"])
+        #expect(try Migrations.apply(to: store, workload: [first, second]) == ["0011_second"])
+        #expect(try tables() == ["consumer_offsets", "failed_messages", "first", "outbox", "second"])
+        #expect(try Migrations.currentVersion(of: store) == "0011_second")
+    }
+
+    /// Each migration has its own transaction: a failing one leaves nothing behind, the ones before it stay.
+    @Test func aFailingWorkloadMigrationIsRolledBack() throws {
+        defer { directory.remove() }
+        let broken = Migration(name: "0010_broken", sql: "CREATE TABLE half (x INTEGER); INSERT INTO missing VALUES (1)")
+        let error = #expect(throws: StoreError.self) { try Migrations.apply(to: store, workload: [broken]) }
+        #expect(error?.message.contains("no such table: missing") == true)
+        #expect(try tables() == ["consumer_offsets", "failed_messages", "outbox"])
+        let recorded = try store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") }
+        #expect(recorded == ["0001_core", "0003_retention_outbox"])
     }
 
     @Test func refusesADatabaseFromANewerVersion() throws {
-        let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try Store(path: directory.file("eddy.db"))
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: [])
         try store.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('9999_future')") }
-        #expect(throws: StoreError.self) { try Migrations.apply(to: store) }
+        let error = #expect(throws: StoreError.self) { try Migrations.apply(to: store, workload: []) }
+        #expect(error?.message.contains("(9999_future)") == true)
+    }
+
+    /// The workload's migrations count as known only when the workload is given.
+    @Test func refusesADatabaseWithMigrationsOfAWorkloadNotGiven() throws {
+        defer { directory.remove() }
+        try Migrations.apply(to: store, workload: [table("first", number: 10)])
+        let error = #expect(throws: StoreError.self) { try Migrations.apply(to: store, workload: []) }
+        #expect(error?.message.contains("(0010_first)") == true)
+    }
+
+    @Test func aWorkloadMigrationCannotTakeTheNameOfAnother() throws {
+        defer { directory.remove() }
+        let clash = Migration(name: "0001_core", sql: "CREATE TABLE clash (x INTEGER)")
+        let error = #expect(throws: StoreError.self) { try Migrations.apply(to: store, workload: [clash]) }
+        #expect(error?.message.contains("more than one migration is named 0001_core") == true)
+        #expect(try store.read { db in try db.tableExists("grdb_migrations") } == false, "nothing ran")
     }
 
     @Test func missingDirectoryIsAClearError() throws {
+        defer { directory.remove() }
         do {
             _ = try Store(path: "/nonexistent-eddy-dir/eddy.db")
             Issue.record("opening a database in a missing directory succeeded")

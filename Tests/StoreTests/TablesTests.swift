@@ -7,7 +7,7 @@ import Testing
 @Suite struct TablesTests {
     private func migratedStore(_ directory: TemporaryDirectory) throws -> Store {
         let store = try Store(path: directory.file("eddy.db"))
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: [])
         return store
     }
 

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import Logins
+import Store
+import Testing
+
+/// The workload's own migrations: run after the engine's, and the minute map built for the events
+/// stored before it.
+@Suite struct LoginsMigrationsTests {
+    let directory = NSTemporaryDirectory() + "eddy-logins-migrations-" + UUID().uuidString
+    let store: Store
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try Store(path: directory + "/eddy.db")
+    }
+
+    @Test func aNewDatabaseGetsTheEnginesTablesThenTheWorkloads() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let applied = try Migrations.apply(to: store, workload: LoginsMigrations.all)
+        #expect(applied == ["0001_core", "0003_retention_outbox", "0002_logins", "0004_login_event_minutes"])
+        #expect(applied == Migrations.names(workload: LoginsMigrations.all))
+        let tables = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'grdb_migrations' ORDER BY name")
+        }
+        #expect(tables == ["consumer_offsets", "failed_messages", "login_counts", "login_event_minutes", "login_events", "outbox"])
+        #expect(try Migrations.currentVersion(of: store) == "0004_login_event_minutes")
+    }
+
+    /// A database written before `login_event_minutes` existed gets the map of its stored events.
+    @Test func theMinutesMapIsBuiltForEventsStoredBeforeIt() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Migrations.apply(to: store, workload: LoginsMigrations.all.filter { $0.name < "0004" })
+        try store.write { db in
+            for (partition, offset, time) in [(0, 5, 120), (0, 9, 179), (0, 7, 60), (1, 3, 130)] {
+                try db.execute(
+                    sql: "INSERT INTO login_events (topic, partition, offset, user_id, event_time) VALUES ('t', ?, ?, 'u', ?)",
+                    arguments: [partition, offset, time]
+                )
+            }
+        }
+        #expect(try Migrations.apply(to: store, workload: LoginsMigrations.all) == ["0004_login_event_minutes"])
+        let rows = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM login_event_minutes ORDER BY minute_start, partition").map {
+                [$0["minute_start"], $0["partition"], $0["first_offset"], $0["last_offset"]] as [Int64]
+            }
+        }
+        #expect(rows == [[60, 0, 7, 7], [120, 0, 5, 9], [120, 1, 3, 3]])
+        let indexes = try store.read { db in try db.indexes(on: "login_events").map(\.name) }
+        #expect(indexes == ["sqlite_autoindex_login_events_1"], "only the key is indexed")
+    }
+}
