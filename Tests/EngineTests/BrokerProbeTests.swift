@@ -19,7 +19,7 @@ import Testing
         let cluster = try MockCluster()
         try cluster.createTopic("t", partitions: 1)
         let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store)
+        try Migrations.apply(to: store, workload: [])
         let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
         try producer.produce(topic: "t", key: nil, value: Array("ok 0".utf8))
         try producer.flush(timeoutMilliseconds: 10_000)
