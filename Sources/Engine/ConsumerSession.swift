@@ -61,17 +61,17 @@ final class ConsumerSession<W: Workload> {
             resumeAt.merge(stored) { $1 }
             assigned.formUnion(rebalance.partitions)
         case .revoke:
-            commitToKafka(stored)
+            handOver(stored)
             try consumer.complete(rebalance)
             assigned.subtract(rebalance.partitions)
         }
         stats.setAssigned(assigned.count)
     }
 
-    /// Commits everything in hand and, for the next owner of each partition, its stored offset to Kafka.
+    /// Commits everything in hand and hands every partition over.
     func leave() throws {
         try commitAll()
-        commitToKafka(try storedOffsets(for: Array(assigned)))
+        handOver(try storedOffsets(for: Array(assigned)))
     }
 
     /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
@@ -85,11 +85,16 @@ final class ConsumerSession<W: Workload> {
         }
     }
 
-    private func commitToKafka(_ offsets: [TopicPartition: Int64]) {
+    /// Commits the stored offsets of partitions about to go to Kafka, where their next owner starts.
+    private func handOver(_ offsets: [TopicPartition: Int64]) {
+        logger.info(
+            "handing over partitions at their stored offsets",
+            metadata: ["offsets": "\(offsets.map { "\($0.key)@\($0.value)" }.sorted().joined(separator: " "))"]
+        )
         do {
             try consumer.commit(offsets, synchronously: true)
         } catch {
-            logger.warning("before giving up partitions: \(error)")
+            logger.warning("the next owner of these partitions may start behind their stored offsets: \(error)")
         }
     }
 

@@ -14,7 +14,16 @@ struct RuleWorkload: Workload {
         let failApply = Atomic<Bool>(false)
         /// While set, `apply` waits: a transaction that takes as long as the test wants.
         let holdApply = Atomic<Bool>(false)
+        /// Milliseconds each `apply` takes at least: a batch that is still committing when the next comes.
+        let applyMilliseconds = Atomic<Int>(0)
         let stagedOffsets = Mutex<[Int64]>([])
+        /// Every message staged, as (partition, offset), in order.
+        let staged = Mutex<[Pair]>([])
+
+        struct Pair: Hashable, Sendable {
+            var partition: Int32
+            var offset: Int64
+        }
     }
 
     static let schema = "CREATE TABLE IF NOT EXISTS applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))"
@@ -31,6 +40,7 @@ struct RuleWorkload: Workload {
     func stage(_ message: IncomingMessage, into batch: inout Batch) -> WorkloadFailure? {
         let bytes = message.value.map { Array($0) } ?? []
         rules.stagedOffsets.withLock { $0.append(message.offset) }
+        rules.staged.withLock { $0.append(Rules.Pair(partition: message.partition, offset: message.offset)) }
         let text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("ok") || rules.acceptEverything.load(ordering: .relaxed) {
             batch.staged.append((message.topic, message.partition, message.offset, bytes))
@@ -48,6 +58,7 @@ struct RuleWorkload: Workload {
 
     func apply(_ batch: Batch, to db: Database, now: Int64) throws {
         while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
+        Thread.sleep(forTimeInterval: Double(rules.applyMilliseconds.load(ordering: .relaxed)) / 1_000)
         if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
         try db.execute(sql: Self.schema)
         for (topic, partition, offset, payload) in batch.staged {
