@@ -30,7 +30,7 @@ BENCH_VENV = .build-bench/venv
 bench: release setup-test
 	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
-	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python
+	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python $(if $(BASELINE),--baseline-eddy $(BASELINE))
 
 # After adding a migration: migrations/engine/*.sql -> Sources/Store/EngineMigrations.swift,
 # migrations/logins/*.sql -> Sources/Logins/LoginsMigrations.swift.

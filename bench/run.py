@@ -276,14 +276,18 @@ def print_table(rows):
               f"{seconds(row.get('commit_p99_s')):>11} {f'{first:.2f}s' if first is not None else '-':>11}")
 
 
-def measure_eddy(eddy, bootstrap, events, logdir):
-    """Every eddy variant, each into its own database in a temporary directory."""
+def measure_eddy(eddy, bootstrap, events, logdir, baseline=None):
+    """Every eddy variant, each into its own database in a temporary directory. With a `baseline` binary
+    (an earlier build), each variant runs on it first, then on `eddy`, so both see the same machine."""
     rows = []
+    binaries = [("baseline-", "baseline: ", baseline)] if baseline else []
+    binaries.append(("", "", eddy))
     with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
         for name, label, extra in eddy_variants(eddy):
-            print(f"{label}...", flush=True)
-            rows.append({"system": name, "label": label,
-                         **eddy_run(eddy, bootstrap, events, pathlib.Path(workdir), logdir, name, extra)})
+            for prefix, title, binary in binaries:
+                print(f"{title}{label}...", flush=True)
+                rows.append({"system": prefix + name, "label": title + label,
+                             **eddy_run(binary, bootstrap, events, pathlib.Path(workdir), logdir, prefix + name, extra)})
     return rows
 
 
@@ -319,6 +323,7 @@ def main():
     parser.add_argument("--peer-time-box", type=float, default=600.0,
                         help="the most seconds of Quix Streams after its first event; it stops when all is counted")
     parser.add_argument("--json", default="bench/results/latest.json", help="the logs go to logs/ beside it")
+    parser.add_argument("--baseline-eddy", help="an earlier eddy binary, measured beside --eddy in the same run")
     args = parser.parse_args()
 
     peer = os.path.exists(args.peer_python)
@@ -335,7 +340,7 @@ def main():
         produce(args.eddy, bootstrap, args.events, args.bad_share)
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
-        eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir)
+        eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy)
         valid_events = agreed_valid_count(eddy_rows)
         quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
                      if peer else [])
