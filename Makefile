@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
 
-.PHONY: demo test lint build release bench migrations setup setup-test clean
+.PHONY: demo test test-sanitize lint build release bench migrations setup setup-test clean
 
 demo: release
 	$(RELEASE_BIN) demo
@@ -12,6 +12,15 @@ test: setup-test lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	EDDY_BIN=$(abspath $(DEBUG_BIN)) python3 -m pytest -q tests/e2e
+
+# The Swift tests under ThreadSanitizer, then AddressSanitizer, each built in its own folder. Too slow
+# for CI's budget on 2 cores (docs/development.md): run it before merging a change to threads or memory.
+SANITIZED_TESTS ?= EngineTests|LoginsTests|KafkaTests|StoreTests
+test-sanitize: setup-test
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$(SANITIZED_TESTS)"
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter "$(SANITIZED_TESTS)"
 
 # The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
 lint: setup-test

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// What Eddy computes from each message: stateless configuration that stages messages into a
 /// ``Batch`` value on the consumer thread and applies that value inside the batch's transaction on the
@@ -22,10 +23,15 @@ public protocol Workload: Sendable {
 
     /// How long the workload's tables keep their rows.
     var retentionRules: [RetentionRule] { get }
+
+    /// The migrations that create and change the workload's tables, in order; applied after the
+    /// engine's by `Migrations.apply(to:workload:)`.
+    static var migrations: [Migration] { get }
 }
 
 extension Workload {
     public var retentionRules: [RetentionRule] { [] }
+    public static var migrations: [Migration] { [] }
 }
 
 /// Why a workload could not process a message.

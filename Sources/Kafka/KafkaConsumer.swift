@@ -12,8 +12,10 @@ public final class KafkaConsumer {
     private let handle: OpaquePointer
     private let context: KafkaClientContext
     private let logger: Logger
-    /// A rebalance librdkafka announced and the caller has not completed yet.
-    private var pendingRebalance: KafkaRebalance?
+    /// A rebalance librdkafka announced during the poll in progress.
+    private var announced: KafkaRebalance?
+    /// A rebalance ``poll(into:maxMessages:timeoutMilliseconds:)`` returned and the caller has not completed.
+    private var uncompleted: KafkaRebalance?
     private var topicNames: [OpaquePointer: String] = [:]
     /// The partitions assigned, as of the last completed rebalance.
     private var assigned: [TopicPartition] = []
@@ -78,14 +80,14 @@ public final class KafkaConsumer {
     /// - Returns: the change of assignment to complete before the next poll, or `nil`.
     /// - Throws: a fatal `KafkaError`.
     public func poll(into batch: KafkaMessageBatch, maxMessages: Int, timeoutMilliseconds: Int) throws(KafkaError) -> KafkaRebalance? {
-        precondition(pendingRebalance == nil, "a rebalance must be completed before the next poll")
+        precondition(uncompleted == nil, "a rebalance must be completed before the next poll")
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(timeoutMilliseconds))
         var added = 0
-        while added < maxMessages, pendingRebalance == nil {
+        while added < maxMessages, announced == nil {
             // Take what is queued without reading the clock; wait only when the queue is empty.
             var message = rd_kafka_consumer_poll(handle, 0)
             var wait: Int32 = 0
-            if message == nil, pendingRebalance == nil {
+            if message == nil, announced == nil {
                 let remaining = ContinuousClock.now.duration(to: deadline)
                 wait = Int32(clamping: Int(max(0, (remaining / .milliseconds(1)).rounded(.up))))
                 if wait > 0 { message = rd_kafka_consumer_poll(handle, wait) }
@@ -107,8 +109,9 @@ public final class KafkaConsumer {
             added += 1
         }
         if added > 0 { waker?.request(FetchWaker(handle: handle, partitions: assigned)) }
-        defer { pendingRebalance = nil }
-        return pendingRebalance
+        uncompleted = announced
+        announced = nil
+        return uncompleted
     }
 
     /// Carries out `rebalance`: its partitions join the assignment, each at its offset in `offsets`
@@ -116,6 +119,8 @@ public final class KafkaConsumer {
     /// leave it.
     /// - Throws: `KafkaError` when librdkafka refuses the assignment.
     public func complete(_ rebalance: KafkaRebalance, startingAt offsets: [TopicPartition: Int64] = [:]) throws(KafkaError) {
+        precondition(rebalance === uncompleted, "complete the rebalance the last poll returned")
+        uncompleted = nil
         switch rebalance.kind {
         case .assign:
             rebalance.list.setOffsets(offsets)
@@ -133,7 +138,6 @@ public final class KafkaConsumer {
             )
         case .revoke:
             unassign(rebalance.list)
-            logger.info("partitions revoked", metadata: ["partitions": "\(rebalance.partitions.map(\.description).sorted())"])
         }
         assigned = assignment()
     }
@@ -220,7 +224,7 @@ public final class KafkaConsumer {
             unassign(copy)
             return
         }
-        pendingRebalance = KafkaRebalance(kind: err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? .assign : .revoke, list: copy)
+        announced = KafkaRebalance(kind: err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? .assign : .revoke, list: copy)
         rd_kafka_yield(handle)
     }
 
@@ -232,6 +236,7 @@ public final class KafkaConsumer {
         } else {
             rd_kafka_assign(handle, nil)
         }
+        logger.info("partitions revoked", metadata: ["partitions": "\(list.entries.map(\.partition.description).sorted())"])
     }
 }
 

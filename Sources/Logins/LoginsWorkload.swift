@@ -28,6 +28,8 @@ public struct LoginsWorkload: Workload {
         ]
     }
 
+    public static var migrations: [Migration] { LoginsMigrations.all }
+
     public func makeBatch(capacity: Int) -> LoginsBatch {
         var batch = LoginsBatch()
         batch.events.reserveCapacity(capacity)

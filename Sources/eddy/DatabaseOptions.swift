@@ -10,7 +10,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database and applies pending migrations: the engine's and the Logins workload's.
     func openMigrated() throws -> Store {
         let store = try Store(path: db)
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
+        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
         return store
     }
 }

@@ -56,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic(topic, partitions: partitions)
         try cluster.createTopic(outputTopic, partitions: partitions)
         let store = try Store(path: db)
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
+        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
         FileHandle.standardOutput.write(
             Data("eddy demo: broker at \(cluster.bootstrapServers), topic \(topic) (\(partitions) partitions), database \(db)\n".utf8)
         )

@@ -19,7 +19,7 @@ import Testing
         let cluster = try MockCluster()
         try cluster.createTopic("t", partitions: 1)
         let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store, workload: [])
+        try Migrations.apply(to: store, workload: RuleWorkload.migrations)
         let producer = try KafkaProducer(config: KafkaConfig(["bootstrap.servers": cluster.bootstrapServers]), logger: logger)
         try producer.produce(topic: "t", key: nil, value: Array("ok 0".utf8))
         try producer.flush(timeoutMilliseconds: 10_000)
@@ -62,14 +62,5 @@ import Testing
         #expect(applied == Array(0...count), "missing offsets: \(Set(0...count).subtracting(applied).sorted())")
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_messages") } == 0)
         try store.close()
-    }
-
-    private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try condition()
     }
 }

@@ -23,7 +23,7 @@ import Testing
     init() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store, workload: [])
+        try Migrations.apply(to: store, workload: RuleWorkload.migrations)
         let clock = clock
         runner = FailedMessageRunner(
             store: store,

@@ -45,7 +45,7 @@ import Testing
                     }
                 }
             }
-            try Migrations.apply(to: store, workload: [])
+            try Migrations.apply(to: store, workload: RuleWorkload.migrations)
             let kafka = KafkaConfig([
                 "bootstrap.servers": cluster.bootstrapServers, "group.id": "g", "partition.assignment.strategy": strategy,
                 "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
@@ -153,15 +153,6 @@ import Testing
         #expect(watcher.backwards.isEmpty, "offsets that went back: \(watcher.backwards)")
         try first.store.close()
         try second.store.close()
-    }
-
-    private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try condition()
     }
 }
 

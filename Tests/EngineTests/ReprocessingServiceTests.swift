@@ -42,18 +42,10 @@ import Testing
         try cluster.createTopic("t", partitions: partitions)
         try produce(cluster, payloads)
         let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store, workload: [])
+        try Migrations.apply(to: store, workload: RuleWorkload.migrations)
         return (directory, cluster, store)
     }
 
-    private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try condition()
-    }
 
     @Test func rowsFlaggedWithSQLWhileRunningAreReprocessedWithinSeconds() async throws {
         let (directory, cluster, store) = try makeFixture(partitions: 2, payloads: (0..<300).map { $0 % 3 == 0 ? "bad \($0)" : "ok \($0)" })

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRDB
+import Store
 import Synchronization
 
 /// A workload whose rule the test changes: payloads starting with `ok` succeed; `later` fails
@@ -26,7 +27,9 @@ struct RuleWorkload: Workload {
         }
     }
 
-    static let schema = "CREATE TABLE IF NOT EXISTS applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))"
+    static let migrations = [
+        Migration(name: "0100_applied", sql: "CREATE TABLE applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))")
+    ]
 
     /// The messages of a batch that succeed: (topic, partition, offset, payload).
     struct Batch: Sendable {
@@ -60,7 +63,6 @@ struct RuleWorkload: Workload {
         while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
         Thread.sleep(forTimeInterval: Double(rules.applyMilliseconds.load(ordering: .relaxed)) / 1_000)
         if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
-        try db.execute(sql: Self.schema)
         for (topic, partition, offset, payload) in batch.staged {
             try db.execute(sql: "INSERT INTO applied VALUES (?, ?, ?, ?)", arguments: [topic, partition, offset, Data(payload)])
         }
