@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the callbacks run on librdkafka's threads. `logger` is immutable and Sendable;
 /// `reported` is behind a Mutex; `rebalance` and `delivery` are set before the handle exists and never
-/// change, and `rebalance` is only ever called from `rd_kafka_consumer_poll` on the polling thread.
+/// change, and `rebalance` is only ever called from `rd_kafka_consumer_poll` or `rd_kafka_consumer_close`,
+/// on the consumer's own thread.
 final class KafkaClientContext: @unchecked Sendable {
     let logger: Logger
     /// The last error librdkafka reported, and the first fatal one not yet taken.
