@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
+        .executableTarget(name: "ParserBench", dependencies: ["Logins"], path: "bench/ParserBench"),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "StoreTests",
