@@ -66,10 +66,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "JSONScanning"),
         .target(
             name: "Logins",
             dependencies: [
                 "Engine",
+                "JSONScanning",
                 "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -92,6 +94,7 @@ let package = Package(
         ),
         // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
         .executableTarget(name: "ParserBench", dependencies: ["Logins"], path: "bench/ParserBench"),
+        .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "StoreTests",

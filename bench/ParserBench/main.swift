@@ -2,9 +2,11 @@ import Foundation
 import Logins
 
 // `make bench-parser`: events/s of the login parser alone against Foundation's JSON parsers, on the same
-// generated payloads in the same run. Usage: ParserBench [events] [rounds]
+// generated payloads in the same run. Usage: ParserBench [events] [rounds] [--parser-only]
+// (--parser-only measures LoginEventParser alone, to compare two builds of it.)
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let parserOnly = CommandLine.arguments.contains("--parser-only")
 let count = arguments.first ?? 1_000_000
 let rounds = arguments.dropFirst().first ?? 3
 let seed: UInt64 = 2026
@@ -19,7 +21,7 @@ let contenders: [(name: String, parse: (UnsafeRawBufferPointer?) -> LoginEvent?)
     ("LoginEventParser", { try? LoginEventParser.parse($0).get() }),
     ("JSONSerialization", { SerializationLoginParser.parse($0) }),
     ("JSONDecoder", { DecoderLoginParser.parse($0, with: decoder) }),
-]
+].prefix(parserOnly ? 1 : 3).map { $0 }
 
 /// Parses every payload once; returns the seconds taken and a check value (valid events, timestamps summed).
 func measure(
