@@ -76,11 +76,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The synthetic user-login stream: `eddy produce`, `eddy demo`, the tests and the benchmarks.
+        .target(name: "LoginGenerator", dependencies: ["Logins"]),
         .executableTarget(
             name: "eddy",
             dependencies: [
                 "Engine",
                 "Kafka",
+                "LoginGenerator",
                 "Logins",
                 "Ops",
                 "Store",
@@ -93,7 +96,7 @@ let package = Package(
             ]
         ),
         // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
-        .executableTarget(name: "ParserBench", dependencies: ["Logins"], path: "bench/ParserBench"),
+        .executableTarget(name: "ParserBench", dependencies: ["LoginGenerator", "Logins"], path: "bench/ParserBench"),
         .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
@@ -104,7 +107,11 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Store", "Kafka", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "LoginsTests", dependencies: ["Logins", "Store", "Engine", "Kafka"]),
+        .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
+        .testTarget(
+            name: "LoginsTests",
+            dependencies: ["Logins", "LoginGenerator", "Store", "Engine", "Kafka"]
+        ),
         .testTarget(
             name: "OpsTests",
             dependencies: [

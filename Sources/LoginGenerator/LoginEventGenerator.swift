@@ -1,3 +1,5 @@
+import Logins
+
 /// A deterministic synthetic user-login stream, for `eddy produce`, the demo and tests.
 ///
 /// Valid events look like the seed stream:
