@@ -97,7 +97,9 @@ let package = Package(
         ),
         // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
         .executableTarget(name: "ParserBench", dependencies: ["LoginGenerator", "Logins"], path: "bench/ParserBench"),
-        .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning"]),
+        // Test helpers shared by the JSON tests, the login parser's tests and `make fuzz`.
+        .target(name: "JSONTestSupport", dependencies: ["JSONScanning"], path: "Tests/JSONTestSupport"),
+        .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning", "JSONTestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "StoreTests",
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
         .testTarget(
             name: "LoginsTests",
-            dependencies: ["Logins", "LoginGenerator", "Store", "Engine", "Kafka"]
+            dependencies: ["Logins", "LoginGenerator", "JSONTestSupport", "Store", "Engine", "Kafka"]
         ),
         .testTarget(
             name: "OpsTests",
