@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
 
-.PHONY: demo test lint build release bench bench-parser migrations setup setup-test clean
+.PHONY: demo test lint build release bench bench-parser fuzz migrations setup setup-test clean
 
 demo: release
 	$(RELEASE_BIN) demo
@@ -36,6 +36,24 @@ bench: release setup-test
 bench-parser: setup
 	$(SWIFT) build -c release --product ParserBench
 	.build/release/ParserBench
+
+# libFuzzer against the JSON scanner, comparing it with JSONSerialization (docs/development.md). An input
+# that finds a disagreement or a bad read lands in .build-fuzz/ as crash-<sha1>. Swift's own crash
+# backtracer is off: it can hang in the fuzzer's process, and libFuzzer prints the stack itself.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR = .build-fuzz
+FUZZ_FLAGS = -O -sanitize=fuzzer,address -parse-as-library
+fuzz:
+	mkdir -p $(FUZZ_DIR)/corpus
+	swiftc $(FUZZ_FLAGS) -module-name JSONScanning -emit-module -emit-module-path $(FUZZ_DIR)/JSONScanning.swiftmodule \
+		-emit-library -static -o $(FUZZ_DIR)/libJSONScanning.a Sources/JSONScanning/*.swift
+	swiftc $(FUZZ_FLAGS) -module-name JSONTestSupport -I $(FUZZ_DIR) -emit-module \
+		-emit-module-path $(FUZZ_DIR)/JSONTestSupport.swiftmodule -emit-library -static \
+		-o $(FUZZ_DIR)/libJSONTestSupport.a Tests/JSONTestSupport/*.swift
+	swiftc $(FUZZ_FLAGS) -I $(FUZZ_DIR) fuzz/JSONScannerFuzz.swift -o $(FUZZ_DIR)/json-scanner-fuzz \
+		$(FUZZ_DIR)/libJSONTestSupport.a $(FUZZ_DIR)/libJSONScanning.a
+	cd $(FUZZ_DIR) && SWIFT_BACKTRACE=enable=no ./json-scanner-fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -timeout=10 -dict=../fuzz/json.dict corpus ../fuzz/seeds
 
 # Regenerate Sources/Store/EmbeddedMigrations.swift after editing migrations/*.sql.
 migrations:
