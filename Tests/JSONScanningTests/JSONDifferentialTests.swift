@@ -39,7 +39,10 @@ struct JSONDifferentialTests {
             #expect(!JSONDifferential.compare(Array(text.utf8), reader: acceptsAll).problems.isEmpty, "\(text)")
         }
         let rejectsAll: ([UInt8]) -> Bool = { _ in false }
-        for text in ["1e400", "[1e400,-1e309]", "0", #"{"a":"\u0000"}"#, String(repeating: "[", count: 512) + String(repeating: "]", count: 512)] {
+        for text in [
+            "1e400", "[1e400,-1e309]", "0", #"{"a":"\u0000"}"#,
+            String(repeating: "[", count: 512) + String(repeating: "]", count: 512),
+        ] {
             #expect(!JSONDifferential.compare(Array(text.utf8), reader: rejectsAll).problems.isEmpty, "\(text)")
         }
     }

@@ -2,12 +2,16 @@ import JSONScanning
 import Testing
 
 /// Runs `body` on a scanner over `text`'s UTF-8 bytes.
-private func scanning<R>(_ text: String, _ body: (inout JSONScanner) throws(JSONScanError) -> R) throws(JSONScanError) -> R {
+private func scanning<R>(
+    _ text: String, _ body: (inout JSONScanner) throws(JSONScanError) -> R
+) throws(JSONScanError) -> R {
     try scanning(Array(text.utf8), body)
 }
 
 /// Runs `body` on a scanner over `bytes`.
-private func scanning<R>(_ bytes: [UInt8], _ body: (inout JSONScanner) throws(JSONScanError) -> R) throws(JSONScanError) -> R {
+private func scanning<R>(
+    _ bytes: [UInt8], _ body: (inout JSONScanner) throws(JSONScanError) -> R
+) throws(JSONScanError) -> R {
     let result = bytes.withUnsafeBytes { buffer -> Result<R, JSONScanError> in
         var scanner = JSONScanner(buffer)
         do throws(JSONScanError) {
@@ -93,7 +97,10 @@ struct JSONScannerTests {
 
     @Test func invalidUTF8InAStringIsNotUTF8() throws {
         let bytes: [UInt8] = [0x22, 0x61, 0xED, 0xA0, 0x80, 0x22]
-        #expect(throws: JSONScanError(kind: .notUTF8, detail: "UTF-16 surrogate encoded as UTF-8 starting with 0xED", offset: 2)) {
+        #expect(
+            throws: JSONScanError(
+                kind: .notUTF8, detail: "UTF-16 surrogate encoded as UTF-8 starting with 0xED", offset: 2)
+        ) {
             try scanning(bytes) { (s) throws(JSONScanError) in _ = try s.scanString() }
         }
         let found = bytes.withUnsafeBytes { JSONUTF8.firstError(in: $0.baseAddress!, count: $0.count) }

@@ -57,8 +57,10 @@ public enum JSONDifferential {
         let expected = oracle != nil && !hasBOM && commas.isEmpty
         let verdict = accepts(bytes)
         if verdict != expected {
-            let why = hasBOM ? " (a byte order mark)" : !commas.isEmpty ? " (trailing commas at \(commas.sorted()))" : ""
-            outcome.problems.append("the reader \(verdict ? "accepts" : "rejects") what it should \(expected ? "accept" : "reject")\(why)")
+            let why =
+                hasBOM ? " (a byte order mark)" : !commas.isEmpty ? " (trailing commas at \(commas.sorted()))" : ""
+            outcome.problems.append(
+                "the reader \(verdict ? "accepts" : "rejects") what it should \(expected ? "accept" : "reject")\(why)")
         }
         var accepted = verdict ? bytes : nil
         if hasBOM || !commas.isEmpty {
@@ -219,7 +221,8 @@ public enum JSONDifferential {
     }
 
     private static func isNumberByte(_ c: UInt8) -> Bool {
-        JSONByte.isDigit(c) || c == JSONByte.minus || c == JSONByte.plus || c == JSONByte.dot || c | 0x20 == UInt8(ascii: "e")
+        JSONByte.isDigit(c) || c == JSONByte.minus || c == JSONByte.plus || c == JSONByte.dot
+            || c | 0x20 == UInt8(ascii: "e")
     }
 
     /// Whether `run` is `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

@@ -108,10 +108,14 @@ public struct JSONTextGenerator {
                     out.append(c == 0x22 || c == 0x5C ? 0x5F : c)
                 }
             case 2: out += random.pick(Self.escapes)
-            case 3: out += unicodeEscape(random.chance(50) ? random.pick(Self.boundaryScalars) & 0xFFFF : UInt32(random.below(0xD800)))
+            case 3:
+                out += unicodeEscape(
+                    random.chance(50) ? random.pick(Self.boundaryScalars) & 0xFFFF : UInt32(random.below(0xD800)))
             case 4:
                 let scalar = 0x10000 + UInt32(random.below(0x100000))
-                out += unicodeEscape(0xD800 + (scalar - 0x10000) >> 10) + unicodeEscape(0xDC00 + (scalar - 0x10000) & 0x3FF)
+                out +=
+                    unicodeEscape(0xD800 + (scalar - 0x10000) >> 10)
+                    + unicodeEscape(0xDC00 + (scalar - 0x10000) & 0x3FF)
             case 5: out += utf8(random.pick(Self.boundaryScalars))
             case 6: out += utf8(randomScalar())
             default: out.append(0x7F)
@@ -130,7 +134,9 @@ public struct JSONTextGenerator {
     private mutating func randomScalar() -> UInt32 {
         while true {
             let scalar = UInt32(random.below(0x110000))
-            if scalar >= 0x20 && !(0xD800...0xDFFF).contains(scalar) && scalar != 0x22 && scalar != 0x5C { return scalar }
+            if scalar >= 0x20 && !(0xD800...0xDFFF).contains(scalar) && scalar != 0x22 && scalar != 0x5C {
+                return scalar
+            }
         }
     }
 
@@ -147,7 +153,9 @@ public struct JSONTextGenerator {
     /// and sign, and magnitudes past Double's range both ways.
     public mutating func number() -> [UInt8] {
         var out: [UInt8] = random.chance(30) ? [0x2D] : []
-        out += random.chance(25) ? [0x30] : [UInt8(0x31 + random.below(9))] + digits(random.below(random.chance(5) ? 320 : 20))
+        out +=
+            random.chance(25)
+            ? [0x30] : [UInt8(0x31 + random.below(9))] + digits(random.below(random.chance(5) ? 320 : 20))
         if random.chance(30) { out += [0x2E] + digits(1 + random.below(20)) }
         if random.chance(30) {
             out += [random.pick([UInt8(ascii: "e"), UInt8(ascii: "E")])]

@@ -47,7 +47,8 @@ for round in 1...rounds {
         let result = measure(contender.parse, on: payloads)
         best[i] = min(best[i], result.seconds)
         let rate = Double(count) / result.seconds
-        print("round \(round) \(contender.name): \(Int(rate)) events/s, \(result.valid) valid, check \(result.checksum)")
+        print(
+            "round \(round) \(contender.name): \(Int(rate)) events/s, \(result.valid) valid, check \(result.checksum)")
     }
 }
 
