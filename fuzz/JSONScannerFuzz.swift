@@ -7,13 +7,11 @@ import JSONTestSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let outcome = JSONDifferential.compare(bytes, reader: JSONScanner.accepts)
-    var problems = outcome.problems
-    for (text, object) in outcome.objects {
-        problems += JSONDifferential.compareMembers(of: text, with: object)
-    }
-    if !problems.isEmpty {
-        fatalError("the scanner and JSONSerialization disagree on \(bytes): \(problems.joined(separator: "; "))")
+    let summary = JSONDifferential.run(
+        count: 1, input: { _ in bytes }, reader: JSONScanner.accepts,
+        values: { JSONDifferential.compareMembers(of: $0, with: $1) })
+    if let report = summary.reports.first {
+        fatalError("the scanner and JSONSerialization disagree on \(report)")
     }
     return 0
 }
