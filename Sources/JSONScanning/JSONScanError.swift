@@ -5,12 +5,14 @@ public struct JSONScanError: Error, Sendable, Equatable {
         case notUTF8, notJSON
     }
 
+    /// Whether the bytes are not UTF-8 or not JSON.
     public var kind: Kind
     /// What is wrong, e.g. "unexpected end of input".
     public var detail: String
     /// Byte offset into the value where the problem was found.
     public var offset: Int
 
+    /// The error `detail` of `kind` at byte `offset`.
     public init(kind: Kind, detail: String, offset: Int) {
         self.kind = kind
         self.detail = detail

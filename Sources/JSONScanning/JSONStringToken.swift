@@ -7,6 +7,7 @@ public struct JSONStringToken: Sendable {
     /// Whether a backslash occurs between the quotes, so that the bytes differ from the value.
     public var hasEscapes: Bool
 
+    /// A token for the bytes start..<end; `hasEscapes` must say whether a backslash is among them.
     @inlinable
     public init(start: Int, end: Int, hasEscapes: Bool) {
         self.start = start
