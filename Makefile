@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
 
-.PHONY: demo test test-sanitize lint build release bench migrations setup setup-test clean
+.PHONY: demo test test-sanitize lint build release bench bench-parser fuzz migrations setup setup-test clean
 
 demo: release
 	$(RELEASE_BIN) demo
@@ -15,16 +15,16 @@ test: setup-test lint
 
 # The Swift tests under ThreadSanitizer, then AddressSanitizer, each built in its own folder. Too slow
 # for CI's budget on 2 cores (docs/development.md): run it before merging a change to threads or memory.
-SANITIZED_TESTS ?= PrimitivesTests|EngineTests|LoginsTests|KafkaTests|StoreTests
+SANITIZED_TESTS ?= PrimitivesTests|EngineTests|KafkaTests|StoreTests|LoginsTests
 # librdkafka starts its threads with C11 thrd_create, which TSan does not intercept: a small preloaded
 # library starts them through pthread_create (scripts/tsan/thrd_create.c).
 test-sanitize: setup-test
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	cc -shared -fPIC -O1 -o .build-tsan/thrd_create.so scripts/tsan/thrd_create.c -lpthread
 	LD_PRELOAD=$(abspath .build-tsan/thrd_create.so) TSAN_OPTIONS=halt_on_error=1 \
-		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$(SANITIZED_TESTS)"
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --no-parallel --filter "$(SANITIZED_TESTS)"
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter "$(SANITIZED_TESTS)"
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
 
 # The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
 lint: setup-test
@@ -44,6 +44,29 @@ bench: release setup-test
 	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
 	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python $(if $(BASELINE),--baseline-eddy $(BASELINE))
+
+# The login parser alone against JSONSerialization and JSONDecoder on the same 1,000,000 generated payloads.
+bench-parser: setup
+	$(SWIFT) build -c release --product ParserBench
+	.build/release/ParserBench
+
+# libFuzzer against the JSON scanner, comparing it with JSONSerialization (docs/development.md). An input
+# that finds a disagreement or a bad read lands in .build-fuzz/ as crash-<sha1>. Swift's own crash
+# backtracer is off: it can hang in the fuzzer's process, and libFuzzer prints the stack itself.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR = .build-fuzz
+FUZZ_FLAGS = -O -sanitize=fuzzer,address -parse-as-library
+fuzz:
+	mkdir -p $(FUZZ_DIR)/corpus
+	swiftc $(FUZZ_FLAGS) -module-name JSONScanning -emit-module -emit-module-path $(FUZZ_DIR)/JSONScanning.swiftmodule \
+		-emit-library -static -o $(FUZZ_DIR)/libJSONScanning.a Sources/JSONScanning/*.swift
+	swiftc $(FUZZ_FLAGS) -module-name JSONTestSupport -I $(FUZZ_DIR) -emit-module \
+		-emit-module-path $(FUZZ_DIR)/JSONTestSupport.swiftmodule -emit-library -static \
+		-o $(FUZZ_DIR)/libJSONTestSupport.a Tests/JSONTestSupport/*.swift
+	swiftc $(FUZZ_FLAGS) -I $(FUZZ_DIR) fuzz/JSONScannerFuzz.swift -o $(FUZZ_DIR)/json-scanner-fuzz \
+		$(FUZZ_DIR)/libJSONTestSupport.a $(FUZZ_DIR)/libJSONScanning.a
+	cd $(FUZZ_DIR) && SWIFT_BACKTRACE=enable=no ./json-scanner-fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -timeout=10 -dict=../fuzz/json.dict corpus ../fuzz/seeds
 
 # After adding a migration: migrations/engine/*.sql -> Sources/Store/EngineMigrations.swift,
 # migrations/logins/*.sql -> Sources/Logins/LoginsMigrations.swift.

@@ -72,19 +72,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "JSONScanning"),
         .target(
             name: "Logins",
             dependencies: [
                 "Engine",
+                "JSONScanning",
                 "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The synthetic user-login stream: `eddy produce`, `eddy demo`, the tests and the benchmarks.
+        .target(name: "LoginGenerator", dependencies: ["Logins"]),
         .executableTarget(
             name: "eddy",
             dependencies: [
                 "Engine",
                 "Kafka",
+                "LoginGenerator",
                 "Logins",
                 "Ops",
                 "Store",
@@ -97,6 +102,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
+        // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
+        .executableTarget(name: "ParserBench", dependencies: ["LoginGenerator", "Logins"], path: "bench/ParserBench"),
+        // Test helpers shared by the JSON tests, the login parser's tests and `make fuzz`.
+        .target(name: "JSONTestSupport", dependencies: ["JSONScanning"], path: "Tests/JSONTestSupport"),
+        .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning", "JSONTestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "StoreTests",
@@ -106,9 +116,10 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Store", "Kafka", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
         .testTarget(
             name: "LoginsTests",
-            dependencies: ["Logins", "Store", "Engine", "Kafka"],
+            dependencies: ["Logins", "LoginGenerator", "JSONTestSupport", "Store", "Engine", "Kafka"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import JSONScanning
+
 /// Turns the raw value of a user-login message into a `LoginEvent`, or says why it cannot.
 ///
 /// A valid message is a UTF-8 JSON object (RFC 8259) with
@@ -26,7 +28,7 @@ public enum LoginEventParser {
     static func view(_ value: UnsafeRawBufferPointer?) -> Result<LoginEventView, LoginEventFailure> {
         guard let value else { return .failure(.malformed("tombstone (null value)")) }
         guard value.count > 0, value.baseAddress != nil else { return .failure(.malformed("empty value")) }
-        var scanner = JSONObjectScanner(value)
+        var scanner = JSONScanner(value)
         var fields = Fields()
         let kind: JSONValueKind
         do throws(JSONScanError) {
@@ -102,7 +104,7 @@ public enum LoginEventParser {
     /// Scans the whole value; returns the kind of the top-level value, having captured
     /// the known members when it is an object.
     private static func scanDocument(
-        _ s: inout JSONObjectScanner, into fields: inout Fields
+        _ s: inout JSONScanner, into fields: inout Fields
     ) throws(JSONScanError) -> JSONValueKind {
         if s.count >= 3 && s.byte(0) == 0xEF && s.byte(1) == 0xBB && s.byte(2) == 0xBF {
             throw s.syntaxError("byte order mark (BOM) before the JSON text", at: 0)
@@ -114,14 +116,13 @@ public enum LoginEventParser {
         } else {
             kind = try s.skipValue(depth: 0)
         }
-        s.skipWhitespace()
-        guard s.isAtEnd else { throw s.unexpected(at: s.position, expected: "nothing after the JSON value") }
+        try s.scanEnd()
         return kind
     }
 
     /// Scans the top-level object (depth 1) at `s.position`.
     @inline(__always)
-    private static func scanObject(_ s: inout JSONObjectScanner, into fields: inout Fields) throws(JSONScanError) {
+    private static func scanObject(_ s: inout JSONScanner, into fields: inout Fields) throws(JSONScanError) {
         s.position += 1
         if try s.peekToken() == JSONByte.closeBrace {
             s.position += 1
@@ -156,7 +157,7 @@ public enum LoginEventParser {
 
     /// The known member a key names. Keys are compared by their decoded bytes.
     @inline(__always)
-    private static func field(named name: JSONStringToken, _ s: inout JSONObjectScanner) -> Field? {
+    private static func field(named name: JSONStringToken, _ s: inout JSONScanner) -> Field? {
         guard name.hasEscapes else { return field(named: s.base + name.start, count: name.end - name.start) }
         return s.withUTF8(name) { bytes in
             guard let p = bytes.baseAddress else { return nil }
@@ -192,7 +193,7 @@ public enum LoginEventParser {
     private static let timestampRule = "timestamp must be unix seconds (an integer or a string of digits)"
 
     /// The event's unix seconds when every rule holds.
-    private static func validate(_ f: Fields, _ s: inout JSONObjectScanner) -> Result<Int64, LoginEventFailure> {
+    private static func validate(_ f: Fields, _ s: inout JSONScanner) -> Result<Int64, LoginEventFailure> {
         guard let user = f.userID else { return .failure(.invalid("user_id is missing")) }
         guard user.kind == .string else { return .failure(.invalid("user_id must be a string, got \(user.kind.name)")) }
         guard user.token.end > user.token.start else { return .failure(.invalid("user_id is empty")) }
@@ -218,7 +219,7 @@ public enum LoginEventParser {
     }
 
     /// The timestamp's value when it is a JSON integer or a string of digits that fits Int64.
-    private static func unixSeconds(_ value: Captured, _ s: inout JSONObjectScanner) -> Int64? {
+    private static func unixSeconds(_ value: Captured, _ s: inout JSONScanner) -> Int64? {
         switch value.kind {
         case .number:
             // A sign, a fraction or an exponent is not a digit, so it fails `digitsValue`.
@@ -248,7 +249,7 @@ public enum LoginEventParser {
     // MARK: Messages
 
     /// What the top-level value is, for "not a JSON object: got ...".
-    private static func topLevelName(_ kind: JSONValueKind, _ s: JSONObjectScanner) -> String {
+    private static func topLevelName(_ kind: JSONValueKind, _ s: JSONScanner) -> String {
         guard kind == .boolean else { return kind.name }
         var i = 0
         while s.byte(i) != UInt8(ascii: "t") && s.byte(i) != UInt8(ascii: "f") { i += 1 }
@@ -257,7 +258,7 @@ public enum LoginEventParser {
 
     /// The value as it was written, safe to log: at most about 40 bytes (cut on a character
     /// boundary and marked with "…"), control characters replaced.
-    private static func render(_ value: Captured, _ s: JSONObjectScanner) -> String {
+    private static func render(_ value: Captured, _ s: JSONScanner) -> String {
         let limit = 40
         let start = value.kind == .string ? value.token.start - 1 : value.token.start
         let end = value.kind == .string ? value.token.end + 1 : value.token.end

@@ -1,9 +1,11 @@
+import JSONScanning
+
 /// A valid login event whose text still lies in the message's bytes, so it is valid only as long as
 /// they are. A field with escapes is decoded into one reusable buffer: use a field's bytes before
 /// asking for the next.
 struct LoginEventView {
     var fields: LoginEventParser.Fields
-    var scanner: JSONObjectScanner
+    var scanner: JSONScanner
     /// Unix seconds.
     let timestamp: Int64
 

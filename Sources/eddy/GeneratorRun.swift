@@ -1,6 +1,6 @@
 import Foundation
 import Kafka
-import Logins
+import LoginGenerator
 
 /// Produces synthetic user-login events to a topic at a bounded rate; shared by `eddy produce` and `eddy demo`.
 struct GeneratorRun {

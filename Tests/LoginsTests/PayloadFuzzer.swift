@@ -1,4 +1,4 @@
-@testable import Logins
+import LoginGenerator
 
 /// Seeded random and mutated payloads: truncations, byte flips and insertions, wrong types, deep
 /// nesting, huge strings, invalid UTF-8 and odd escapes, mixed with plain generated events.

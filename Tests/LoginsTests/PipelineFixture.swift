@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import GRDB
 import Kafka
+import LoginGenerator
 import Logging
 import Store
 

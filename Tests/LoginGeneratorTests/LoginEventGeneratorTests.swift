@@ -1,3 +1,4 @@
+import LoginGenerator
 import Logins
 import Testing
 

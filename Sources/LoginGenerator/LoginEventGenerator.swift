@@ -1,3 +1,5 @@
+import Logins
+
 /// A deterministic synthetic user-login stream, for `eddy produce`, the demo and tests.
 ///
 /// Valid events look like the seed stream:
@@ -268,7 +270,7 @@ public struct LoginEventGenerator: Sendable {
         func separate(_ w: inout ByteWriter) {
             if !first {
                 w.put(UInt8(ascii: ","))
-                if shape.spaced { w.put(JSONByte.space) }
+                if shape.spaced { w.put(UInt8(ascii: " ")) }
             }
             first = false
         }
@@ -279,11 +281,11 @@ public struct LoginEventGenerator: Sendable {
             }
             if shape.omitted & field.bit != 0 { continue }
             separate(&w)
-            w.put(JSONByte.quote)
+            w.put(UInt8(ascii: "\""))
             w.put(shape.renamed == field ? shape.renamedKey : field.key)
-            w.put(JSONByte.quote)
-            w.put(JSONByte.colon)
-            if shape.spaced { w.put(JSONByte.space) }
+            w.put(UInt8(ascii: "\""))
+            w.put(UInt8(ascii: ":"))
+            if shape.spaced { w.put(UInt8(ascii: " ")) }
             if shape.replaced == field {
                 w.put(shape.replacement)
                 continue
@@ -299,16 +301,16 @@ public struct LoginEventGenerator: Sendable {
             case .locale: w.putQuoted(user.locale)
             case .deviceID:
                 let d = user.deviceID
-                w.put(JSONByte.quote)
+                w.put(UInt8(ascii: "\""))
                 w.putDigits(d / 1_000_000, count: 3)
                 w.put(UInt8(ascii: "-"))
                 w.putDigits(d / 10_000 % 100, count: 2)
                 w.put(UInt8(ascii: "-"))
                 w.putDigits(d % 10_000, count: 4)
-                w.put(JSONByte.quote)
+                w.put(UInt8(ascii: "\""))
             case .ip:
                 let r = random.next()
-                w.put(JSONByte.quote)
+                w.put(UInt8(ascii: "\""))
                 w.putDecimal(Int64(1 + (r & 0xFF) % 223))
                 w.put(UInt8(ascii: "."))
                 w.putDecimal(Int64(r >> 8 & 0xFF))
@@ -316,14 +318,14 @@ public struct LoginEventGenerator: Sendable {
                 w.putDecimal(Int64(r >> 16 & 0xFF))
                 w.put(UInt8(ascii: "."))
                 w.putDecimal(Int64(r >> 24 & 0xFF))
-                w.put(JSONByte.quote)
+                w.put(UInt8(ascii: "\""))
             case .timestamp:
                 if shape.integerTimestamp {
                     w.putDecimal(time)
                 } else {
-                    w.put(JSONByte.quote)
+                    w.put(UInt8(ascii: "\""))
                     w.putDecimal(time)
-                    w.put(JSONByte.quote)
+                    w.put(UInt8(ascii: "\""))
                 }
             }
         }
@@ -399,7 +401,7 @@ public struct LoginEventGenerator: Sendable {
             shape.replacement = Self.bytes("None")
             return event(user, shape)
         case 5:  // two events in one message
-            return plainEvent(user) + [JSONByte.newline] + plainEvent(user)
+            return plainEvent(user) + [UInt8(ascii: "\n")] + plainEvent(user)
         case 6:  // a log line
             var w = ByteWriter(capacity: 80)
             w.put("login user=")
@@ -416,7 +418,7 @@ public struct LoginEventGenerator: Sendable {
             var shape = Shape()
             shape.replaced = .timestamp
             var w = ByteWriter(capacity: 24)
-            w.put(JSONByte.zero)
+            w.put(UInt8(ascii: "0"))
             w.putDecimal(timestamp())
             shape.replacement = w.bytes
             return event(user, shape)
@@ -426,16 +428,16 @@ public struct LoginEventGenerator: Sendable {
     private mutating func notObject(_ user: User) -> [UInt8] {
         switch random.below(6) {
         case 0:  // a batch
-            return [JSONByte.openBracket] + plainEvent(user) + [JSONByte.closeBracket]
+            return [UInt8(ascii: "[")] + plainEvent(user) + [UInt8(ascii: "]")]
         case 1:  // double-encoded
             let inner = plainEvent(user)
             var w = ByteWriter(capacity: inner.count + 40)
-            w.put(JSONByte.quote)
+            w.put(UInt8(ascii: "\""))
             for b in inner {
-                if b == JSONByte.quote || b == JSONByte.backslash { w.put(JSONByte.backslash) }
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { w.put(UInt8(ascii: "\\")) }
                 w.put(b)
             }
-            w.put(JSONByte.quote)
+            w.put(UInt8(ascii: "\""))
             return w.bytes
         case 2: return Self.bytes("null")
         case 3:
@@ -528,15 +530,15 @@ private struct ByteWriter {
     }
 
     @inline(__always) mutating func putQuoted(_ text: StaticString) {
-        put(JSONByte.quote)
+        put(UInt8(ascii: "\""))
         put(text)
-        put(JSONByte.quote)
+        put(UInt8(ascii: "\""))
     }
 
     @inline(__always) mutating func putQuoted(_ more: [UInt8]) {
-        put(JSONByte.quote)
+        put(UInt8(ascii: "\""))
         put(more)
-        put(JSONByte.quote)
+        put(UInt8(ascii: "\""))
     }
 
     /// `value` in decimal, with a leading '-' when negative.
@@ -555,11 +557,11 @@ private struct ByteWriter {
     /// The low `count` decimal digits of `value`, zero-padded.
     mutating func putDigits(_ value: UInt64, count: Int) {
         let end = bytes.count + count
-        bytes.append(contentsOf: repeatElement(JSONByte.zero, count: count))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var v = value
         var i = end - 1
         while i >= end - count {
-            bytes[i] = JSONByte.zero + UInt8(v % 10)
+            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
             v /= 10
             i -= 1
         }
