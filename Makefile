@@ -21,10 +21,10 @@ SANITIZED_TESTS ?= PrimitivesTests|EngineTests|KafkaTests|StoreTests|LoginsTests
 test-sanitize: setup-test
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	cc -shared -fPIC -O1 -o .build-tsan/thrd_create.so scripts/tsan/thrd_create.c -lpthread
-	LD_PRELOAD=$(abspath .build-tsan/thrd_create.so) TSAN_OPTIONS=halt_on_error=1 \
+	LD_PRELOAD=$(abspath .build-tsan/thrd_create.so) TSAN_OPTIONS=halt_on_error=1 SWIFT_BACKTRACE=enable=no \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --no-parallel --filter "$(SANITIZED_TESTS)"
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
 
 # The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
 lint: setup-test
