@@ -33,6 +33,7 @@ enum LoginEventMinutes {
     /// Merges the minutes of `events` into `login_event_minutes`, inside the batch's transaction.
     static func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
         var offsets: [Key: OffsetRange] = [:]
+        offsets.reserveCapacity(events.events.count / 8)
         for event in events.events {
             let key = Key(
                 minuteStart: MinuteWindow.start(of: event.timestamp), topic: event.topic, partition: event.partition,
