@@ -24,7 +24,8 @@ test-sanitize: setup-test
 	LD_PRELOAD=$(abspath .build-tsan/thrd_create.so) TSAN_OPTIONS=halt_on_error=1 SWIFT_BACKTRACE=enable=no \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --no-parallel --filter "$(SANITIZED_TESTS)"
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
+	LSAN_OPTIONS=suppressions=$(abspath scripts/asan/lsan.supp) SWIFT_BACKTRACE=enable=no \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
 
 # The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
 lint: setup-test

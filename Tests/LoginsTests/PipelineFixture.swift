@@ -110,7 +110,7 @@ final class PipelineFixture {
     /// Runs the consumer service until it has committed `count` messages, then stops it gracefully.
     func process(count: Int, batchSize: Int = 1_000) async throws {
         let running = try Running(self, batchSize: batchSize, output: nil)
-        _ = try await running.wait(seconds: 60) { running.stats.consumed >= count }
+        _ = try await running.wait(seconds: 180) { running.stats.consumed >= count }
         try await running.stop()
         if running.stats.consumed != count { throw PipelineError("committed \(running.stats.consumed) messages, expected \(count)") }
     }
