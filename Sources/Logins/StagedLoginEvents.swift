@@ -27,8 +27,6 @@ struct StagedLoginEvents {
     private var bytes: [UInt8] = []
     private var lastTopic: (name: String, span: Span)?
 
-    var isEmpty: Bool { events.isEmpty }
-
     /// Copies the event in `view` (read from `topic`/`partition`/`offset`).
     mutating func append(_ view: inout LoginEventView, topic: String, partition: Int32, offset: Int64) {
         let topicSpan: Span
