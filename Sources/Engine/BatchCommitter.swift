@@ -22,9 +22,12 @@ final class BatchCommitter<W: Workload> {
 
     /// Starts the commit thread, runs `body` with a committer, then lets the batch in flight commit
     /// and stops the thread, also when `body` throws.
-    /// - Parameter afterCommit: called on the commit thread after each commit (a checkpoint request).
+    /// - Parameters:
+    ///   - changelog: whether each transaction also writes what it changed to the changelog.
+    ///   - afterCommit: called on the commit thread after each commit (a checkpoint request).
     static func run<R>(
         workload: W,
+        changelog: Bool,
         store: Store,
         retryPolicy: RetryPolicy,
         stats: EngineStats,
@@ -34,7 +37,7 @@ final class BatchCommitter<W: Workload> {
         _ body: (BatchCommitter) throws -> R
     ) rethrows -> R {
         let transactions = BatchTransactions(
-            workload: workload, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now, afterCommit: afterCommit
+            workload: workload, changelog: changelog, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now, afterCommit: afterCommit
         )
         return try WorkerThread.run(named: "eddy-commit", handle: transactions.commit) { thread in
             try body(BatchCommitter(thread: thread, transactions: transactions))
@@ -71,6 +74,7 @@ final class BatchCommitter<W: Workload> {
 /// The commit thread's side: each batch's ONE transaction, and what came of it.
 private final class BatchTransactions<W: Workload>: Sendable {
     let workload: W
+    let changelog: Bool
     let store: Store
     let retryPolicy: RetryPolicy
     let stats: EngineStats
@@ -83,10 +87,11 @@ private final class BatchTransactions<W: Workload>: Sendable {
     private let outcome = NIOLockedValueBox<(committed: [TopicPartition: Int64], failure: EngineError?)>(([:], nil))
 
     init(
-        workload: W, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
+        workload: W, changelog: Bool, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
         now: @escaping @Sendable () -> Int64, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.workload = workload
+        self.changelog = changelog
         self.store = store
         self.retryPolicy = retryPolicy
         self.stats = stats
@@ -107,23 +112,27 @@ private final class BatchTransactions<W: Workload>: Sendable {
         }
     }
 
-    /// The batch's ONE transaction: the workload's rows, the failed messages, the offsets.
+    /// The batch's ONE transaction: the workload's rows, the failed messages, the offsets, and with the
+    /// changelog on, one change set per partition with all of it.
     @Sendable func commit(_ batch: StagedBatch<W>) {
         guard outcome.withLockedValue({ $0.failure == nil }) else { return }
         let timestamp = now()
         let started = ContinuousClock.now
         do {
             try store.write { db in
-                try workload.apply(batch.effects, to: db, now: timestamp)
+                let changes = changelog ? PartitionChanges() : nil
+                try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
                 for (message, isTransient) in batch.failures {
                     let next = isTransient ? retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
                     try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp)
+                    try changes?.recordFailedRow(db, topic: message.topic, partition: message.partition, offset: message.offset)
                 }
                 try ConsumerOffsets.save(
                     db,
                     batch.nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
                     now: timestamp
                 )
+                if let changes { try ChangelogWriter().append(db, changes, nextOffsets: batch.nextOffsets, now: timestamp) }
             }
         } catch {
             stats.recordTransactionFailure()

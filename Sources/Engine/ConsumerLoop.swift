@@ -36,11 +36,16 @@ struct ConsumerLoop<W: Workload>: Sendable {
         try connect(inspector)
         try BackgroundCheckpointer.run(store: store) { checkpointer in
             try BatchCommitter.run(
-                workload: workload, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
+                workload: workload, changelog: configuration.changelog != nil, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
                 afterCommit: checkpointer.request
             ) { committer in
                 try KafkaConsumer.run(config: configuration.consumerKafka, logger: logger) { consumer in
-                    let session = ConsumerSession(consumer: consumer, committer: committer, workload: workload, store: store, stats: stats, logger: logger)
+                    let handOver = try configuration.changelog.map { settings in
+                        try PartitionHandOver(settings: settings, store: store, tables: W.partitionedTables, stats: stats, logger: logger, now: now)
+                    }
+                    let session = ConsumerSession(
+                        consumer: consumer, committer: committer, workload: workload, handOver: handOver, store: store, stats: stats, logger: logger
+                    )
                     let housekeeping = Housekeeping(
                         configuration: configuration, store: store, workload: workload, inspector: inspector, stats: stats, logger: logger, now: now
                     )
@@ -72,6 +77,22 @@ struct ConsumerLoop<W: Workload>: Sendable {
         stats.recordBroker(reachable: true)
         for topic in configuration.topics where known[topic] == nil {
             logger.warning("topic \(topic) does not exist yet; waiting for it to be created")
+        }
+        if let changelog = configuration.changelog {
+            let needed = configuration.topics.compactMap { known[$0] }.max() ?? 0
+            guard let partitions = known[changelog.topic] else {
+                throw ChangelogError(
+                    "the changelog topic \(changelog.topic) does not exist: create it with \(max(needed, 1)) partitions (as many as "
+                        + "\(configuration.topics.joined(separator: ", ")) has), cleanup.policy=delete and retention.ms=-1 "
+                        + "(docs/operations.md), or run one instance with --changelog-topic off"
+                )
+            }
+            guard partitions >= needed else {
+                throw ChangelogError(
+                    "the changelog topic \(changelog.topic) has \(partitions) partitions, fewer than the \(needed) of "
+                        + "\(configuration.topics.joined(separator: ", ")): give it \(needed) (kafka-topics --alter --partitions \(needed))"
+                )
+            }
         }
     }
 }

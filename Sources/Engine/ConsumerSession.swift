@@ -13,12 +13,18 @@ final class ConsumerSession<W: Workload> {
     private(set) var assigned: Set<TopicPartition> = []
     private(set) var resumeAt: [TopicPartition: Int64] = [:]
     private let workload: W
+    /// Moves partitions' state through the changelog; `nil` when it is off.
+    private let handOver: PartitionHandOver?
     private let store: Store
     private let stats: EngineStats
     private let logger: Logger
 
-    init(consumer: KafkaConsumer, committer: BatchCommitter<W>, workload: W, store: Store, stats: EngineStats, logger: Logger) {
+    init(
+        consumer: KafkaConsumer, committer: BatchCommitter<W>, workload: W, handOver: PartitionHandOver?, store: Store, stats: EngineStats,
+        logger: Logger
+    ) {
         self.consumer = consumer
+        self.handOver = handOver
         self.committer = committer
         self.workload = workload
         self.store = store
@@ -47,23 +53,31 @@ final class ConsumerSession<W: Workload> {
     }
 
     /// Carries out a change of assignment once every message polled before it is committed: the
-    /// partitions that come start at their stored offsets; those that go have their stored offsets
-    /// committed to Kafka first, for the next owner.
+    /// partitions that come start at their stored offsets (with the changelog on, once their state is
+    /// restored and claimed); those that go have their stored offsets committed to Kafka first, for the
+    /// next owner (with the changelog on, their records sent, and their rows then dropped).
     /// - Throws: `EngineError` when a batch could not be committed (the partitions stay as they are),
-    ///   `StoreError` when the offsets cannot be read, `KafkaError` when the assignment fails.
+    ///   `StoreError` when the offsets cannot be read, `KafkaError` when the assignment fails,
+    ///   `ChangelogError` when a partition's state cannot be restored.
     func complete(_ rebalance: KafkaRebalance) throws {
         try commitAll()
-        let stored = try storedOffsets(for: rebalance.partitions)
         switch rebalance.kind {
         case .assign:
-            warnIfProcessedElsewhere(stored)
+            if let handOver {
+                try handOver.takeOver(rebalance.partitions)
+            }
+            let stored = try storedOffsets(for: rebalance.partitions)
+            if handOver == nil { warnIfProcessedElsewhere(stored) }
             try consumer.complete(rebalance, startingAt: stored)
             resumeAt.merge(stored) { $1 }
             assigned.formUnion(rebalance.partitions)
         case .revoke:
-            handOver(stored)
+            handOver(try storedOffsets(for: rebalance.partitions))
+            try handOver?.flush(rebalance.partitions)
             try consumer.complete(rebalance)
             assigned.subtract(rebalance.partitions)
+            for partition in rebalance.partitions { resumeAt[partition] = nil }
+            try handOver?.drop(rebalance.partitions)
         }
         stats.setAssigned(assigned.count)
     }

@@ -21,6 +21,8 @@ public struct EngineConfiguration: Sendable {
     public var retention: RetentionSettings
     /// The output topic through the outbox; `nil` turns the outbox off.
     public var output: OutputSettings?
+    /// The changelog that moves each partition's state with it; `nil` when it is off (one instance).
+    public var changelog: ChangelogSettings?
     /// How often lag, database size and (after as long without a commit) the broker are looked at.
     var observationInterval = Duration.seconds(5)
 
@@ -33,8 +35,10 @@ public struct EngineConfiguration: Sendable {
         retryPolicy: RetryPolicy = RetryPolicy(),
         failedCheckIntervalMilliseconds: Int = defaultFailedCheckIntervalMilliseconds,
         retention: RetentionSettings = RetentionSettings(),
-        output: OutputSettings? = nil
+        output: OutputSettings? = nil,
+        changelog: ChangelogSettings? = nil
     ) {
+        self.changelog = changelog
         self.kafka = kafka
         self.topics = topics
         self.batchSize = batchSize
@@ -62,6 +66,9 @@ public struct EngineConfiguration: Sendable {
         config.setDefault("auto.offset.reset", "earliest")
         config.setDefault("enable.partition.eof", "false")
         for (name, value) in Self.consumerMemoryDefaults { config.setDefault(name, value) }
+        // With the changelog, a partition that moves is restored on its new owner: the cooperative
+        // protocol moves only the partitions that must move, where the eager one revokes them all.
+        if changelog != nil { config.setDefault("partition.assignment.strategy", "cooperative-sticky") }
         return config
     }
 

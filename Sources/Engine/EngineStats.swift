@@ -20,6 +20,8 @@ public final class EngineStats: Sendable {
     private let commitWaitCount = Atomic<Int>(0)
     private let longestCommitMicroseconds = Atomic<Int>(0)
     private let longestPruneMicroseconds = Atomic<Int>(0)
+    private let restoringCount = Atomic<Int>(0)
+    private let restoredRowsCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -42,6 +44,27 @@ public final class EngineStats: Sendable {
 
     /// Outbox records the broker acknowledged.
     public var published: Int { publishedCount.load(ordering: .relaxed) }
+
+    /// A partition's state is being rebuilt from the changelog.
+    public var isRestoring: Bool { restoringCount.load(ordering: .relaxed) > 0 }
+    /// Rows written by restores from the changelog.
+    public var restoredRows: Int { restoredRowsCount.load(ordering: .relaxed) }
+
+    func recordRestore(started: Bool) {
+        let now = restoringCount.add(started ? 1 : -1, ordering: .relaxed).newValue
+        metrics.restoring.record(now)
+    }
+
+    /// Also counts as the loop going round: a restore is progress, not a stall.
+    func recordRestoredRows(_ rows: Int) {
+        restoredRowsCount.add(rows, ordering: .relaxed)
+        metrics.restoredRows.increment(by: rows)
+        recordLoop()
+    }
+
+    func recordRestoreDuration(_ seconds: Double) {
+        metrics.restoreSeconds.recordNanoseconds(Int64(seconds * 1e9))
+    }
 
     func recordPublished(_ records: Int) {
         publishedCount.add(records, ordering: .relaxed)

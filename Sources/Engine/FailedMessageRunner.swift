@@ -17,11 +17,15 @@ final class FailedMessageRunner<W: Workload> {
     private let unit: () -> Double
     /// The most rows in one run.
     let batchLimit: Int
+    /// Whether each run also writes its changes to the changelog.
+    private let changelog: Bool
 
     /// - Parameters:
     ///   - now: unix seconds; injectable so tests can move time.
     ///   - unit: a random number in 0..<1 for the backoff's jitter.
     ///   - batchLimit: the most rows in one run.
+    ///   - changelog: whether the changelog is on: runs then take only rows of claimed partitions, and
+    ///     send what they change to the changelog.
     init(
         store: Store,
         workload: W,
@@ -30,8 +34,10 @@ final class FailedMessageRunner<W: Workload> {
         logger: Logger,
         now: @escaping @Sendable () -> Int64,
         unit: @escaping () -> Double = { Double.random(in: 0..<1) },
-        batchLimit: Int = 1_000
+        batchLimit: Int = 1_000,
+        changelog: Bool = false
     ) {
+        self.changelog = changelog
         self.store = store
         self.workload = workload
         self.policy = policy
@@ -53,7 +59,7 @@ final class FailedMessageRunner<W: Workload> {
         var retried = 0
         do {
             try store.write { db in
-                let rows = try FailedMessages.due(db, now: timestamp, limit: batchLimit)
+                let rows = try FailedMessages.due(db, now: timestamp, limit: batchLimit, claimedOnly: changelog)
                 run = rows.count
                 retried = rows.filter { !$0.reprocess && $0.status == .retrying }.count
                 guard !rows.isEmpty else { return }
@@ -62,7 +68,8 @@ final class FailedMessageRunner<W: Workload> {
                 for row in rows {
                     if let failure = stage(row, into: &batch) { failures.append((row, failure)) }
                 }
-                try workload.apply(batch, to: db, now: timestamp)
+                let changes = changelog ? PartitionChanges() : nil
+                try workload.apply(batch, to: db, now: timestamp, changes: changes)
                 let failedIDs = Set(failures.map(\.0.id))
                 for row in rows where !failedIDs.contains(row.id) {
                     try FailedMessages.recordSuccess(db, id: row.id, now: timestamp)
@@ -73,6 +80,10 @@ final class FailedMessageRunner<W: Workload> {
                     try FailedMessages.recordFailure(
                         db, id: row.id, errorClass: failure.errorClass, error: failure.reason, nextAttemptAt: next, now: timestamp
                     )
+                }
+                if let changes {
+                    for row in rows { try changes.recordFailedRow(db, topic: row.topic, partition: row.partition, offset: row.offset) }
+                    try ChangelogWriter().append(db, changes, nextOffsets: [:], now: timestamp)
                 }
             }
         } catch {

@@ -31,7 +31,8 @@ final class Housekeeping<W: Workload> {
         self.logger = logger
         self.inspector = inspector
         failedRunner = FailedMessageRunner(
-            store: store, workload: workload, policy: configuration.retryPolicy, stats: stats, logger: logger, now: now
+            store: store, workload: workload, policy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
+            changelog: configuration.changelog != nil
         )
         pruner = Pruner(store: store, rules: workload.retentionRules + configuration.retention.engineRules, settings: configuration.retention, now: now)
         observation = IntervalTimer(every: configuration.observationInterval)

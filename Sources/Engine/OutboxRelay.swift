@@ -5,12 +5,14 @@ import ServiceLifecycle
 import Store
 import Synchronization
 
-/// Publishes outbox rows to the output topic in id order with an idempotent producer and marks them
-/// sent when the broker acknowledges them. A row is marked only after its delivery report, so a crash
-/// between delivery and marking can only publish it again: at-least-once, with the source
-/// topic/partition/offset headers as the dedupe key.
+/// Publishes outbox rows in id order with an idempotent producer, to the output topic or to the
+/// changelog partition of their source partition, and marks them sent when the broker acknowledges
+/// them. A row is marked only after its delivery report, so a crash between delivery and marking can
+/// only publish it again: at-least-once, with the source topic/partition/offset headers as the dedupe
+/// key on the output topic; the changelog's restore rule counts a record sent twice once.
 public final class OutboxRelay: Service, Sendable {
-    private let settings: OutputSettings
+    private let output: OutputSettings?
+    private let changelog: ChangelogSettings?
     private let store: Store
     private let stats: EngineStats
     private let logger: Logger
@@ -25,15 +27,21 @@ public final class OutboxRelay: Service, Sendable {
     private let settleBatch = 5_000
     private let settleInterval = Duration.milliseconds(200)
 
+    /// - Parameters:
+    ///   - output: the output topic, or `nil` when it is off.
+    ///   - changelog: the changelog, or `nil` when it is off. One of them must be on.
     public init(
-        settings: OutputSettings,
+        output: OutputSettings?,
+        changelog: ChangelogSettings? = nil,
         store: Store,
         stats: EngineStats,
         logger: Logger,
         deadline: ShutdownDeadline = ShutdownDeadline(),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
-        self.settings = settings
+        precondition(output != nil || changelog != nil, "the relay needs a topic to publish to")
+        self.output = output
+        self.changelog = changelog
         self.store = store
         self.stats = stats
         self.logger = logger
@@ -54,7 +62,7 @@ public final class OutboxRelay: Service, Sendable {
     private func relay(until stop: StopFlag) throws {
         /// Delivery reports not yet marked in the database, and how many came in all.
         let acknowledgements = Mutex<(pending: [(UInt64, KafkaError?)], total: Int)>(([], 0))
-        var kafka = settings.kafka
+        var kafka = output?.kafka ?? changelog!.kafka
         kafka["enable.idempotence"] = "true"
         kafka["acks"] = "all"
         let producer = try KafkaProducer(config: kafka, logger: logger) { id, error in
@@ -92,13 +100,19 @@ public final class OutboxRelay: Service, Sendable {
             if let first = failed.min(by: { $0.0 < $1.0 }) {
                 cursor = min(cursor, Int64(first.0) - 1)
                 if lastFailureLog.map({ ContinuousClock.now - $0 > .seconds(10) }) ?? true {
-                    logger.warning("\(failed.count) records not delivered to \(settings.topic); they wait and go again: \(first.1!)")
+                    logger.warning("\(failed.count) outbox records not delivered; they wait and go again: \(first.1!)")
                     lastFailureLog = .now
                 }
             }
         }
 
-        logger.info("publishing processed records", metadata: ["topic": "\(settings.topic)"])
+        var channels: Set<OutboxRecord.Channel> = []
+        if output != nil { channels.insert(.output) }
+        if changelog != nil { channels.insert(.changelog) }
+        logger.info(
+            "publishing the outbox",
+            metadata: ["output_topic": "\(output?.topic ?? "off")", "changelog_topic": "\(changelog?.topic ?? "off")"]
+        )
         // On shutdown the consumer has stopped first, so the outbox no longer grows: publish what is left
         // while the deadline allows, keeping back a little of it for the last acknowledgements.
         var produced = 0
@@ -106,19 +120,11 @@ public final class OutboxRelay: Service, Sendable {
             produced = 0
             let room = maxInFlight - inFlight
             if room > 0 {
-                let records = try store.read { db in try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room)) }
+                let records = try store.read { db in
+                    try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room), channels: channels)
+                }
                 for record in records {
-                    try producer.produce(
-                        topic: settings.topic,
-                        key: record.key,
-                        value: record.value,
-                        headers: [
-                            KafkaHeader(name: "eddy-source-topic", value: Array(record.sourceTopic.utf8)),
-                            KafkaHeader(name: "eddy-source-partition", value: Array("\(record.sourcePartition)".utf8)),
-                            KafkaHeader(name: "eddy-source-offset", value: Array("\(record.sourceOffset)".utf8)),
-                        ],
-                        id: UInt64(record.id)
-                    )
+                    try produce(record, producer)
                     cursor = record.id
                 }
                 produced = records.count
@@ -135,5 +141,26 @@ public final class OutboxRelay: Service, Sendable {
         try settle(force: true)
         let left = try store.read { db in try Outbox.pendingCount(db) }
         if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
+    }
+
+    private func produce(_ record: OutboxRecord, _ producer: KafkaProducer) throws {
+        switch record.channel {
+        case .output:
+            try producer.produce(
+                topic: output!.topic,
+                key: record.key,
+                value: record.value,
+                headers: [
+                    KafkaHeader(name: "eddy-source-topic", value: Array(record.sourceTopic.utf8)),
+                    KafkaHeader(name: "eddy-source-partition", value: Array("\(record.sourcePartition)".utf8)),
+                    KafkaHeader(name: "eddy-source-offset", value: Array("\(record.sourceOffset)".utf8)),
+                ],
+                id: UInt64(record.id)
+            )
+        case .changelog:
+            try producer.produce(
+                topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: record.value, id: UInt64(record.id)
+            )
+        }
     }
 }

@@ -18,11 +18,18 @@ public protocol Workload: Sendable {
 
     /// Writes `batch` into `db`: an open transaction that also stores the offsets. Throwing rolls the
     /// whole batch back.
-    /// - Parameter now: unix seconds.
-    func apply(_ batch: Batch, to db: Database, now: Int64) throws
+    /// - Parameters:
+    ///   - now: unix seconds.
+    ///   - changes: when the changelog is on, where to record every row written to a table of
+    ///     ``partitionedTables``, whole, as it now is; `nil` when it is off.
+    func apply(_ batch: Batch, to db: Database, now: Int64, changes: PartitionChanges?) throws
 
     /// How long the workload's tables keep their rows.
     var retentionRules: [RetentionRule] { get }
+
+    /// The workload's tables whose every row belongs to one source partition: they move with their
+    /// partition to another instance, through the changelog, and leave an instance that lost it.
+    static var partitionedTables: [PartitionedTable] { get }
 
     /// The migrations that create and change the workload's tables, in order; applied after the
     /// engine's by `Migrations.apply(to:workload:)`.
@@ -32,6 +39,7 @@ public protocol Workload: Sendable {
 extension Workload {
     public var retentionRules: [RetentionRule] { [] }
     public static var migrations: [Migration] { [] }
+    public static var partitionedTables: [PartitionedTable] { [] }
 }
 
 /// Why a workload could not process a message.

@@ -1,3 +1,4 @@
+import Engine
 import GRDB
 import Store
 
@@ -31,7 +32,8 @@ enum LoginEventMinutes {
     }
 
     /// Merges the minutes of `events` into `login_event_minutes`, inside the batch's transaction.
-    static func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database) throws {
+    /// - Parameter changes: where to record each row as it now is, when the changelog is on.
+    static func write(_ events: StagedLoginEvents, _ text: StagedLoginEvents.Text, to db: Database, changes: PartitionChanges?) throws {
         var offsets: [Key: OffsetRange] = [:]
         offsets.reserveCapacity(events.events.count / 8)
         for event in events.events {
@@ -49,8 +51,10 @@ enum LoginEventMinutes {
                 ON CONFLICT (minute_start, topic, partition, offset_block) DO UPDATE SET
                     first_offset = min(first_offset, excluded.first_offset),
                     last_offset = max(last_offset, excluded.last_offset)
+                RETURNING first_offset, last_offset
                 """
         )
+        var topics = TopicNames()
         for (key, range) in offsets {
             upsert.bind(key.minuteStart, at: 1)
             upsert.bind(text: text[key.topic], at: 2)
@@ -58,7 +62,20 @@ enum LoginEventMinutes {
             upsert.bind(key.block, at: 4)
             upsert.bind(range.first, at: 5)
             upsert.bind(range.last, at: 6)
-            try upsert.run()
+            guard let changes else {
+                try upsert.run()
+                continue
+            }
+            let stored = try upsert.run { ($0.integer(0), $0.integer(1)) } ?? (range.first, range.last)
+            changes.record(topic: topics.name(key.topic, text), partition: key.partition) { set in
+                set.upsert(LoginsTables.minutes)
+                set.append(key.minuteStart)
+                set.append(text: text[key.topic])
+                set.append(Int64(key.partition))
+                set.append(key.block)
+                set.append(stored.0)
+                set.append(stored.1)
+            }
         }
     }
 

@@ -23,12 +23,13 @@ public struct LoginsWorkload: Workload {
             ),
             RetentionRule(
                 name: "login_counts", table: "login_counts", timeColumn: "window_start",
-                keyColumns: ["window_start", "device_type", "locale", "app_version"], retainSeconds: settings.countsRetentionSeconds
+                keyColumns: LoginsTables.counts.key, retainSeconds: settings.countsRetentionSeconds
             ),
         ]
     }
 
     public static var migrations: [Migration] { LoginsMigrations.all }
+    public static var partitionedTables: [PartitionedTable] { LoginsTables.all }
 
     public func makeBatch(capacity: Int) -> LoginsBatch {
         var batch = LoginsBatch()
@@ -54,7 +55,9 @@ public struct LoginsWorkload: Workload {
                 windowStart: windowStart,
                 deviceType: view.string(.deviceType) ?? LoginCountKey.unknown,
                 locale: view.string(.locale) ?? LoginCountKey.unknown,
-                appVersion: view.string(.appVersion) ?? LoginCountKey.unknown
+                appVersion: view.string(.appVersion) ?? LoginCountKey.unknown,
+                topic: message.topic,
+                partition: message.partition
             )
             batch.counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
@@ -72,16 +75,17 @@ public struct LoginsWorkload: Workload {
         }
     }
 
-    public func apply(_ batch: LoginsBatch, to db: Database, now: Int64) throws {
-        if settings.storeEvents { try insertEvents(batch.events, db) }
+    public func apply(_ batch: LoginsBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
+        if settings.storeEvents { try insertEvents(batch.events, db, changes) }
         if settings.publishes { try publishEvents(batch, db, now: now) }
         let upsert = try BatchStatement(
             db,
             sql: """
-                INSERT INTO login_counts (window_start, device_type, locale, app_version, logins, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (window_start, device_type, locale, app_version)
+                INSERT INTO login_counts (window_start, device_type, locale, app_version, topic, partition, logins, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (window_start, device_type, locale, app_version, topic, partition)
                 DO UPDATE SET logins = logins + excluded.logins, updated_at = excluded.updated_at
+                RETURNING logins
                 """
         )
         for (key, logins) in batch.counts {
@@ -89,9 +93,26 @@ public struct LoginsWorkload: Workload {
             upsert.bind(key.deviceType, at: 2)
             upsert.bind(key.locale, at: 3)
             upsert.bind(key.appVersion, at: 4)
-            upsert.bind(logins, at: 5)
-            upsert.bind(now, at: 6)
-            try upsert.run()
+            upsert.bind(key.topic, at: 5)
+            upsert.bind(Int64(key.partition), at: 6)
+            upsert.bind(logins, at: 7)
+            upsert.bind(now, at: 8)
+            guard let changes else {
+                try upsert.run()
+                continue
+            }
+            let total = try upsert.run { $0.integer(0) } ?? logins
+            changes.record(topic: key.topic, partition: key.partition) { set in
+                set.upsert(LoginsTables.counts)
+                set.append(key.windowStart)
+                set.append(key.deviceType)
+                set.append(key.locale)
+                set.append(key.appVersion)
+                set.append(key.topic)
+                set.append(Int64(key.partition))
+                set.append(total)
+                set.append(now)
+            }
         }
     }
 
@@ -104,7 +125,7 @@ public struct LoginsWorkload: Workload {
         return cutoff
     }
 
-    private func insertEvents(_ events: StagedLoginEvents, _ db: Database) throws {
+    private func insertEvents(_ events: StagedLoginEvents, _ db: Database, _ changes: PartitionChanges?) throws {
         let insert = try BatchStatement(
             db,
             sql: """
@@ -114,6 +135,7 @@ public struct LoginsWorkload: Workload {
                 """
         )
         try events.withText { text in
+            var topics = TopicNames()
             for event in events.events {
                 insert.bind(text: text[event.topic], at: 1)
                 insert.bind(Int64(event.partition), at: 2)
@@ -126,8 +148,21 @@ public struct LoginsWorkload: Workload {
                 insert.bind(text: text[event.deviceID], at: 9)
                 insert.bind(event.timestamp, at: 10)
                 try insert.run()
+                changes?.record(topic: topics.name(event.topic, text), partition: event.partition) { set in
+                    set.upsert(LoginsTables.events)
+                    set.append(text: text[event.topic])
+                    set.append(Int64(event.partition))
+                    set.append(event.offset)
+                    set.append(text: text[event.userID])
+                    set.append(text: text[event.appVersion])
+                    set.append(text: text[event.deviceType])
+                    set.append(text: text[event.locale])
+                    set.append(text: text[event.ip])
+                    set.append(text: text[event.deviceID])
+                    set.append(event.timestamp)
+                }
             }
-            try LoginEventMinutes.write(events, text, to: db)
+            try LoginEventMinutes.write(events, text, to: db, changes: changes)
         }
     }
 

@@ -72,6 +72,32 @@ public final class BatchStatement {
         guard code == SQLITE_DONE else { throw failure(code) }
     }
 
+    /// Runs a statement with a `RETURNING` clause (one row changed) and reads the row it returns, then
+    /// clears the bindings for the next row.
+    /// - Returns: what `read` made of the row, or `nil` when the statement returned none.
+    /// - Throws: `DatabaseError`; the caller's transaction must then fail.
+    @inline(__always)
+    public func run<R>(returning read: (ReturnedRow) -> R) throws -> R? {
+        var code = sqlite3_step(handle)
+        let result = code == SQLITE_ROW ? read(ReturnedRow(handle: handle)) : nil
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+        return result
+    }
+
+    /// The row a `RETURNING` clause returned, while ``run(returning:)`` reads it.
+    public struct ReturnedRow {
+        fileprivate let handle: OpaquePointer
+
+        /// The integer in column `index` (0-based, in the order of the `RETURNING` clause).
+        @inline(__always)
+        public func integer(_ index: Int32) -> Int64 {
+            sqlite3_column_int64(handle, index)
+        }
+    }
+
     @inline(never)
     private func failure(_ code: Int32) -> DatabaseError {
         let connection = sqlite3_db_handle(handle)

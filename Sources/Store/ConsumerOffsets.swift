@@ -26,4 +26,16 @@ public enum ConsumerOffsets {
             try statement.execute(arguments: [offset.topic, offset.partition, offset.nextOffset, now])
         }
     }
+
+    /// Where `topic`/`partition` resumes, or `nil` when nothing of it was stored.
+    public static func nextOffset(_ db: Database, topic: String, partition: Int32) throws -> Int64? {
+        try Int64.fetchOne(
+            db, sql: "SELECT next_offset FROM consumer_offsets WHERE topic = ? AND partition = ?", arguments: [topic, partition]
+        )
+    }
+
+    /// Forgets where `topic`/`partition` resumes: this instance no longer owns it.
+    public static func delete(_ db: Database, topic: String, partition: Int32) throws {
+        try db.execute(sql: "DELETE FROM consumer_offsets WHERE topic = ? AND partition = ?", arguments: [topic, partition])
+    }
 }

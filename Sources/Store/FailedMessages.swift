@@ -3,6 +3,16 @@ import GRDB
 
 /// The `failed_messages` table: the retry table and the dead-letter store.
 public enum FailedMessages {
+    /// The table as the changelog carries it: every column but the local row id.
+    public static let table = PartitionedTable(
+        name: "failed_messages",
+        columns: [
+            "topic", "partition", "offset", "key", "payload", "headers", "error_class", "error", "attempts", "status", "reprocess",
+            "first_failed_at", "last_attempt_at", "next_attempt_at",
+        ],
+        key: ["topic", "partition", "offset"]
+    )
+
     /// Inserts `message` inside the caller's transaction: `dead`, or `retrying` until `nextAttemptAt`.
     /// - Throws: when the row cannot be written; the caller's transaction must then fail so that the
     ///   offset never moves past a message recorded nowhere.
@@ -25,12 +35,17 @@ public enum FailedMessages {
 
     /// Rows to run through the workload now, in their original (topic, partition, offset) order: those
     /// an operator flagged (`reprocess = 1`) and retries whose time has come.
-    public static func due(_ db: Database, now: Int64, limit: Int) throws -> [StoredFailure] {
-        try Row.fetchAll(
+    /// - Parameter claimedOnly: only rows of partitions this database claimed in the changelog.
+    public static func due(_ db: Database, now: Int64, limit: Int, claimedOnly: Bool = false) throws -> [StoredFailure] {
+        let claimed =
+            claimedOnly
+            ? "AND EXISTS (SELECT 1 FROM changelog_lines l WHERE l.topic = failed_messages.topic AND l.partition = failed_messages.partition)"
+            : ""
+        return try Row.fetchAll(
             db,
             sql: """
                 SELECT \(StoredFailure.columns) FROM failed_messages
-                WHERE (reprocess = 1 AND status != 'resolved') OR (status = 'retrying' AND next_attempt_at <= ?)
+                WHERE ((reprocess = 1 AND status != 'resolved') OR (status = 'retrying' AND next_attempt_at <= ?)) \(claimed)
                 ORDER BY topic, partition, offset LIMIT ?
                 """,
             arguments: [now, limit]

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Primitives
 
-/// The `outbox` table: records for the output topic, written in the same transaction as the state
-/// and marked sent once the broker acknowledged them.
+/// The `outbox` table: records for the output topic (channel 0) and the changelog (channel 1), written
+/// in the same transaction as the state and marked sent once the broker acknowledged them.
 public enum Outbox {
     /// Appends `record` (its id is assigned) inside the caller's transaction.
     public static func append(_ db: Database, _ record: OutboxRecord, now: Int64) throws {
@@ -20,13 +20,45 @@ public enum Outbox {
         }
     }
 
-    /// Unsent records with an id above `afterID`, in id order.
-    public static func unsent(_ db: Database, afterID: Int64, limit: Int) throws -> [OutboxRecord] {
+    /// Appends a changelog record for `sourceTopic`/`sourcePartition` inside the caller's transaction.
+    /// - Parameter nextOffset: where the source partition resumes after it, or -1; shown by `eddy status`.
+    public static func appendChangelog(
+        _ db: Database, sourceTopic: String, sourcePartition: Int32, nextOffset: Int64, value: [UInt8], now: Int64
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (source_topic, source_partition, source_offset, value, created_at, channel)
+                VALUES (?, ?, ?, ?, ?, \(OutboxRecord.Channel.changelog.rawValue))
+                """
+        )
+        try statement.execute(arguments: [sourceTopic, sourcePartition, nextOffset, Data(value), now])
+    }
+
+    /// How many changelog records of the partition wait for the broker.
+    public static func unsentChangelogCount(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND channel = 1 AND source_topic = ? AND source_partition = ?",
+            arguments: [sourceTopic, sourcePartition]
+        ) ?? 0
+    }
+
+    /// Deletes the unsent changelog records of the partition: another owner's history replaced them.
+    public static func deleteUnsentChangelog(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws {
+        try db.execute(
+            sql: "DELETE FROM outbox WHERE sent_at IS NULL AND channel = 1 AND source_topic = ? AND source_partition = ?",
+            arguments: [sourceTopic, sourcePartition]
+        )
+    }
+
+    /// Unsent records of `channels` with an id above `afterID`, in id order.
+    public static func unsent(_ db: Database, afterID: Int64, limit: Int, channels: Set<OutboxRecord.Channel>) throws -> [OutboxRecord] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT id, source_topic, source_partition, source_offset, key, value FROM outbox
-                WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?
+                SELECT id, source_topic, source_partition, source_offset, key, value, channel FROM outbox
+                WHERE sent_at IS NULL AND id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.joined(separator: ", ")))
+                ORDER BY id LIMIT ?
                 """,
             arguments: [afterID, limit]
         ).map { row in
@@ -36,7 +68,8 @@ public enum Outbox {
                 sourcePartition: row[2],
                 sourceOffset: row[3],
                 key: (row[4] as Data?).map { Array($0) },
-                value: Array(row[5] as Data)
+                value: Array(row[5] as Data),
+                channel: OutboxRecord.Channel(rawValue: row[6]) ?? .output
             )
         }
     }

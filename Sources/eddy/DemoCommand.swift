@@ -75,7 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
             logger: logger,
             workload: LoginsWorkload(settings: LoginsSettings(publishes: true))
         )
-        let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: logger)
+        let relay = OutboxRelay(output: output, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
         let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)
         let group = ServiceGroup(

@@ -19,6 +19,7 @@ struct EngineHealth: HealthSource {
         if stats.transactionsFailing { return HealthReport(ok: false, detail: "the last transaction failed; see the logs") }
         if stats.sinceLastLoop == nil { return HealthReport(ok: false, detail: "starting: connecting to the broker") }
         if !stats.brokerReachable { return HealthReport(ok: false, detail: "the broker does not answer") }
+        if stats.isRestoring { return HealthReport(ok: false, detail: "restoring partitions from the changelog") }
         if stats.assignedPartitions == 0 { return HealthReport(ok: false, detail: "no partitions assigned") }
         let commit = stats.sinceLastCommit.map { "last commit \(Self.seconds($0)) ago" } ?? "no batch yet"
         return HealthReport(ok: true, detail: "\(stats.assignedPartitions) partitions assigned, \(commit)")

@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let outputSettings {
             services.append(
-                .init(service: OutboxRelay(settings: outputSettings, store: store, stats: stats, logger: logger, deadline: deadline))
+                .init(service: OutboxRelay(output: outputSettings, store: store, stats: stats, logger: logger, deadline: deadline))
             )
         }
         services.append(

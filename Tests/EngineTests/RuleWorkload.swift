@@ -31,6 +31,10 @@ struct RuleWorkload: Workload {
         Migration(name: "0100_applied", sql: "CREATE TABLE applied (topic TEXT, partition INTEGER, offset INTEGER, payload BLOB, PRIMARY KEY (topic, partition, offset))")
     ]
 
+    static let partitionedTables = [
+        PartitionedTable(name: "applied", columns: ["topic", "partition", "offset", "payload"], key: ["topic", "partition", "offset"])
+    ]
+
     /// The messages of a batch that succeed: (topic, partition, offset, payload).
     struct Batch: Sendable {
         var staged: [(String, Int32, Int64, [UInt8])] = []
@@ -59,12 +63,19 @@ struct RuleWorkload: Workload {
         return WorkloadFailure(errorClass: "invalid", reason: "payload does not start with ok")
     }
 
-    func apply(_ batch: Batch, to db: Database, now: Int64) throws {
+    func apply(_ batch: Batch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
         while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
         Thread.sleep(forTimeInterval: Double(rules.applyMilliseconds.load(ordering: .relaxed)) / 1_000)
         if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
         for (topic, partition, offset, payload) in batch.staged {
             try db.execute(sql: "INSERT INTO applied VALUES (?, ?, ?, ?)", arguments: [topic, partition, offset, Data(payload)])
+            changes?.record(topic: topic, partition: partition) { set in
+                set.upsert(Self.partitionedTables[0])
+                set.append(topic)
+                set.append(Int64(partition))
+                set.append(offset)
+                payload.withUnsafeBytes { set.append(blob: $0) }
+            }
         }
     }
 }

@@ -18,13 +18,13 @@ import Testing
     @Test func aNewDatabaseGetsTheEnginesTablesThenTheWorkloads() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let applied = try Migrations.apply(to: store, workload: LoginsMigrations.all)
-        #expect(applied == ["0001_core", "0003_retention_outbox", "0002_logins", "0004_login_event_minutes"])
+        #expect(applied == ["0001_core", "0003_retention_outbox", "0005_changelog", "0002_logins", "0004_login_event_minutes", "0006_login_counts_by_partition"])
         #expect(applied == Migrations.names(workload: LoginsMigrations.all))
         let tables = try store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'grdb_migrations' ORDER BY name")
         }
-        #expect(tables == ["consumer_offsets", "failed_messages", "login_counts", "login_event_minutes", "login_events", "outbox"])
-        #expect(try Migrations.currentVersion(of: store) == "0004_login_event_minutes")
+        #expect(tables == ["changelog_lines", "consumer_offsets", "failed_messages", "login_counts", "login_event_minutes", "login_events", "outbox"])
+        #expect(try Migrations.currentVersion(of: store) == "0006_login_counts_by_partition")
     }
 
     /// A database written before `login_event_minutes` existed gets the map of its stored events.
@@ -39,7 +39,7 @@ import Testing
                 )
             }
         }
-        #expect(try Migrations.apply(to: store, workload: LoginsMigrations.all) == ["0004_login_event_minutes"])
+        #expect(try Migrations.apply(to: store, workload: LoginsMigrations.all) == ["0004_login_event_minutes", "0006_login_counts_by_partition"])
         let rows = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM login_event_minutes ORDER BY minute_start, partition").map {
                 [$0["minute_start"], $0["partition"], $0["first_offset"], $0["last_offset"]] as [Int64]

@@ -13,6 +13,6 @@ import Testing
 
     @Test func missingDimensionsCountAsUnknown() {
         let key = LoginCountKey(LoginEvent(userID: "u", appVersion: nil, deviceType: "iOS", locale: nil, timestamp: 125))
-        #expect(key == LoginCountKey(windowStart: 120, deviceType: "iOS", locale: "unknown", appVersion: "unknown"))
+        #expect(key == LoginCountKey(windowStart: 120, deviceType: "iOS", locale: "unknown", appVersion: "unknown", topic: "", partition: -1))
     }
 }

@@ -85,7 +85,7 @@ final class PipelineFixture {
             )
             tasks.append(Task { try await service.run() })
             if let output {
-                let relay = OutboxRelay(settings: output, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
+                let relay = OutboxRelay(output: output, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
                 tasks.append(Task { try await relay.run() })
             }
         }
@@ -135,7 +135,7 @@ final class PipelineFixture {
 
     func storedCounts() throws -> [String: Int] {
         try DatabaseQueue(path: dbPath).read { db in
-            try Row.fetchAll(db, sql: "SELECT window_start, device_type, locale, app_version, logins FROM login_counts").reduce(into: [:]) {
+            try Row.fetchAll(db, sql: "SELECT window_start, device_type, locale, app_version, SUM(logins) FROM login_counts GROUP BY 1, 2, 3, 4").reduce(into: [:]) {
                 result, row in
                 result["\(row[0] as Int64)|\(row[1] as String)|\(row[2] as String)|\(row[3] as String)"] = row[4]
             }

@@ -45,7 +45,7 @@ import Testing
                 workload.stage(IncomingMessage(topic: "t", partition: 0, offset: offset, key: nil, value: $0), into: &batch)
             }
         }
-        try store.write { db in try workload.apply(batch, to: db, now: now) }
+        try store.write { db in try workload.apply(batch, to: db, now: now, changes: nil) }
         let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(), now: { now })
         let removed = try pruner.pruneAll()
         #expect(removed == ["login_events": 3])
@@ -80,7 +80,7 @@ import Testing
             }
             #expect(failure == nil)
         }
-        try store.write { db in try workload.apply(batch, to: db, now: now) }
+        try store.write { db in try workload.apply(batch, to: db, now: now, changes: nil) }
         let pruner = Pruner(store: store, rules: workload.retentionRules, settings: RetentionSettings(rowsPerStep: 1), now: { now })
         #expect(try pruner.pruneAll() == ["login_events": 3])
         let (kept, minutes) = try store.read { db in

@@ -55,7 +55,7 @@ def stored_state(db_path):
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         counts = collections.Counter(
             {tuple(row[:4]): row[4] for row in db.execute(
-                "SELECT window_start, device_type, locale, app_version, logins FROM login_counts")}
+                "SELECT window_start, device_type, locale, app_version, SUM(logins) FROM login_counts GROUP BY 1, 2, 3, 4")}
         )
         valid = set(db.execute("SELECT partition, offset FROM login_events"))
         failed = {(p, o): (c, v) for p, o, c, v in db.execute(

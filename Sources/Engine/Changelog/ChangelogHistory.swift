@@ -1,0 +1,143 @@
+/// The restore rule: which state of a source partition its changelog records describe.
+///
+/// The log can hold records that must not count: the chunks of a change set whose owner died before
+/// writing the rest (a torn set), records sent twice (a relay that restarted), and records of a
+/// stalled owner that woke up after another instance claimed the partition (a zombie). The rule:
+///
+/// 1. The winning line is the one with the highest epoch; between lines of one epoch (two owners that
+///    claimed at once, from the same log), the one whose claim came later in the log.
+/// 2. A line's state is its latest complete snapshot, or else its base (nothing, or the parent line's
+///    state after the change set the claim names, resolved the same way), followed by its complete
+///    change sets in order, stopping at the first that is missing or torn.
+/// 3. A line whose base cannot be rebuilt (its records expired, or its owner died while writing its
+///    first snapshot) loses to the next line by rule 1.
+///
+/// Every state this yields is one that an owner held and committed, with the source offset it was
+/// computed up to: the messages after it are processed again by the new owner, once. Nothing here
+/// depends on which records a compaction would keep: the changelog is not compacted (see
+/// docs/architecture.md).
+public struct ChangelogHistory {
+    private struct SetKey: Hashable {
+        var isSnapshot: Bool
+        var line: Int64
+        var seq: Int64
+    }
+
+    private struct Claim {
+        var epoch: Int64
+        var base: ChangelogRecord.Base
+        var offset: Int64
+    }
+
+    private var claims: [Int64: Claim] = [:]
+    /// Every line's epoch and the log offset that orders it among lines of one epoch (its claim, or its
+    /// first record when the claim expired).
+    private var lines: [Int64: (epoch: Int64, order: Int64)] = [:]
+    /// The chunks of each change set and snapshot, by chunk number: the first copy of each.
+    private var chunks: [SetKey: [Int: (offset: Int64, chunk: ChangelogRecord.Chunk)]] = [:]
+    private var highestEpoch: Int64 = 0
+
+    public init() {}
+
+    /// Adds the record at changelog offset `offset`; records are added in log order.
+    public mutating func add(_ record: ChangelogRecord, at offset: Int64) {
+        highestEpoch = max(highestEpoch, record.epoch)
+        switch record.body {
+        case .claim(let base):
+            guard claims[record.line] == nil else { return }
+            claims[record.line] = Claim(epoch: record.epoch, base: base, offset: offset)
+            lines[record.line] = (record.epoch, offset)
+        case .changes(let chunk), .snapshot(let chunk):
+            if lines[record.line] == nil { lines[record.line] = (record.epoch, offset) }
+            let key = SetKey(isSnapshot: record.body.isSnapshot, line: record.line, seq: chunk.seq)
+            if chunks[key]?[chunk.index] == nil { chunks[key, default: [:]][chunk.index] = (offset, chunk) }
+        }
+    }
+
+    public var isEmpty: Bool { lines.isEmpty }
+
+    /// The state to restore, or `nil` when the history holds no record at all.
+    /// - Throws: ``ChangelogError`` when records exist but no line's state can be rebuilt from them.
+    public func plan() throws(ChangelogError) -> RestorePlan? {
+        guard !lines.isEmpty else { return nil }
+        let ranked = lines.sorted { ($0.value.epoch, $0.value.order) > ($1.value.epoch, $1.value.order) }
+        for (line, (epoch, _)) in ranked {
+            var visited: Set<Int64> = []
+            if let state = resolve(line, upTo: nil, visited: &visited) {
+                return RestorePlan(
+                    line: line, epoch: epoch, seq: state.seq, nextSourceOffset: state.nextSourceOffset, records: state.records,
+                    highestEpoch: highestEpoch
+                )
+            }
+        }
+        throw ChangelogError(
+            "the changelog holds records of \(lines.count) owners but none whose state is complete (their first records expired, "
+                + "or were never written): restore the partition from a backup, or reset the changelog (docs/operations.md)"
+        )
+    }
+
+    private struct State {
+        var seq: Int64
+        var nextSourceOffset: Int64?
+        var records: [Int64]
+    }
+
+    /// The state of `line` after its change set `target` (or after as many as are complete), or `nil`
+    /// when it cannot be rebuilt.
+    private func resolve(_ line: Int64, upTo target: Int64?, visited: inout Set<Int64>) -> State? {
+        guard visited.insert(line).inserted else { return nil }
+        var state: State
+        if let snapshot = latestSnapshot(of: line, atMost: target) {
+            state = snapshot
+        } else {
+            guard let claim = claims[line] else { return nil }
+            switch claim.base {
+            case .empty:
+                state = State(seq: 0, nextSourceOffset: nil, records: [])
+            case .snapshot:
+                return nil
+            case .parent(let parent, let seq):
+                guard let base = resolve(parent, upTo: seq, visited: &visited) else { return nil }
+                state = State(seq: 0, nextSourceOffset: base.nextSourceOffset, records: base.records)
+            }
+        }
+        while target.map({ state.seq < $0 }) ?? true, let next = complete(SetKey(isSnapshot: false, line: line, seq: state.seq + 1)) {
+            state.seq += 1
+            state.records += next.records
+            state.nextSourceOffset = next.nextSourceOffset
+        }
+        if let target, state.seq != target { return nil }
+        return state
+    }
+
+    private func latestSnapshot(of line: Int64, atMost target: Int64?) -> State? {
+        let seqs = chunks.keys.filter { key in key.isSnapshot && key.line == line && key.seq <= target ?? .max }.map(\.seq)
+        for seq in seqs.sorted(by: >) {
+            if let snapshot = complete(SetKey(isSnapshot: true, line: line, seq: seq)) {
+                return State(seq: seq, nextSourceOffset: snapshot.nextSourceOffset, records: snapshot.records)
+            }
+        }
+        return nil
+    }
+
+    /// The offsets of a set's chunks in order, when every one of them is there.
+    private func complete(_ key: SetKey) -> (records: [Int64], nextSourceOffset: Int64?)? {
+        guard let parts = chunks[key], let last = parts.values.first(where: { $0.chunk.isLast }) else { return nil }
+        let count = last.chunk.index + 1
+        guard parts.count >= count else { return nil }
+        var records: [Int64] = []
+        records.reserveCapacity(count)
+        for index in 0..<count {
+            guard let part = parts[index] else { return nil }
+            records.append(part.offset)
+        }
+        return (records, last.chunk.nextSourceOffset)
+    }
+}
+
+extension ChangelogRecord.Body {
+    var isSnapshot: Bool {
+        if case .snapshot = self { return true }
+        return false
+    }
+}

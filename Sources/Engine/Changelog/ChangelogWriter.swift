@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Kafka
+import Store
+
+/// Writes changelog records into the outbox, inside the transaction whose changes they carry: the
+/// relay sends them to the changelog partition of their source partition, in order.
+struct ChangelogWriter: Sendable {
+    /// Appends one change set per partition that `changes` touched or `nextOffsets` moved, numbered on
+    /// in the partition's line, with the offset the partition resumes at.
+    /// - Throws: ``ChangelogError`` for a partition this database never claimed; what SQLite throws.
+    func append(_ db: Database, _ changes: PartitionChanges, nextOffsets: [TopicPartition: Int64], now: Int64) throws {
+        for partition in changes.partitions.union(nextOffsets.keys) {
+            guard let line = try ChangelogLines.advance(db, topic: partition.topic, partition: partition.partition) else {
+                throw ChangelogError("\(partition) was written without being claimed in the changelog")
+            }
+            let next = try nextOffsets[partition] ?? storedOffset(db, partition)
+            let sets = changes.sets(of: partition)
+            try appendChunks(
+                db, partition, line: line.line, epoch: line.epoch, now: now, sets: sets.isEmpty ? [ChangeSet()] : sets
+            ) { .changes(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next)) }
+        }
+    }
+
+    /// Appends a claim of `line.line` for its partition.
+    func appendClaim(_ db: Database, _ line: ChangelogLine, base: ChangelogRecord.Base, now: Int64) throws {
+        let record = ChangelogRecord(sourceTopic: line.topic, line: line.line, epoch: line.epoch, time: now, body: .claim(base))
+        try Outbox.appendChangelog(db, sourceTopic: line.topic, sourcePartition: line.partition, nextOffset: -1, value: record.encoded, now: now)
+    }
+
+    /// Appends a snapshot of every row of the partition as of change set `line.seq` of its line.
+    func appendSnapshot(_ db: Database, _ line: ChangelogLine, rows: PartitionRows, now: Int64) throws {
+        let partition = TopicPartition(topic: line.topic, partition: line.partition)
+        let next = try storedOffset(db, partition)
+        var sets: [ChangeSet] = []
+        var current = ChangeSet()
+        try rows.snapshot(db, into: &current, flushBytes: PartitionChanges.chunkBytes) { full in
+            sets.append(full)
+            full = ChangeSet()
+        }
+        sets.append(current)
+        try appendChunks(db, partition, line: line.line, epoch: line.epoch, now: now, sets: sets) {
+            .snapshot(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next))
+        }
+    }
+
+    private func appendChunks(
+        _ db: Database, _ partition: TopicPartition, line: Int64, epoch: Int64, now: Int64, sets: [ChangeSet],
+        body: (Int, Bool) -> ChangelogRecord.Body
+    ) throws {
+        for (index, set) in sets.enumerated() {
+            let record = ChangelogRecord(
+                sourceTopic: partition.topic, line: line, epoch: epoch, time: now, body: body(index, index == sets.count - 1), payload: set.bytes
+            )
+            let next: Int64
+            switch record.body {
+            case .changes(let chunk), .snapshot(let chunk): next = chunk.nextSourceOffset ?? -1
+            case .claim: next = -1
+            }
+            try Outbox.appendChangelog(
+                db, sourceTopic: partition.topic, sourcePartition: partition.partition, nextOffset: next, value: record.encoded, now: now
+            )
+        }
+    }
+
+    private func storedOffset(_ db: Database, _ partition: TopicPartition) throws -> Int64? {
+        try ConsumerOffsets.nextOffset(db, topic: partition.topic, partition: partition.partition)
+    }
+}

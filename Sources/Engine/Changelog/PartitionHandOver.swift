@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import Kafka
+import Logging
+import Store
+
+/// Moves the state of partitions in and out of this instance through the changelog. When a partition
+/// comes, its local rows are brought in line with its changelog (kept when they are its latest state,
+/// rebuilt from the log otherwise) and the partition is claimed under a new line; when it goes, its
+/// last changelog records are given time to reach the broker and its rows leave this database.
+///
+/// Used on the consumer thread between batches, when every batch before is committed.
+final class PartitionHandOver {
+    private let settings: ChangelogSettings
+    private let store: Store
+    private let tables: [PartitionedTable]
+    private let stats: EngineStats
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+    private let reader: KafkaPartitionReader
+    private let writer = ChangelogWriter()
+    /// How often a long restore says how far it got.
+    private let progressInterval = Duration.seconds(5)
+
+    /// - Parameter tables: the workload's partitioned tables; `failed_messages` is added.
+    /// - Throws: `KafkaError` when the changelog reader cannot be made.
+    init(
+        settings: ChangelogSettings, store: Store, tables: [PartitionedTable], stats: EngineStats, logger: Logger,
+        now: @escaping @Sendable () -> Int64
+    ) throws {
+        self.settings = settings
+        self.store = store
+        self.tables = tables + [FailedMessages.table]
+        self.stats = stats
+        self.logger = logger
+        self.now = now
+        reader = try KafkaPartitionReader(config: settings.kafka, logger: logger)
+    }
+
+    /// Makes each partition's local rows its latest state in the changelog, and claims it.
+    /// - Throws: ``ChangelogError`` when a partition's changelog holds no complete state; `KafkaError`
+    ///   when it cannot be read; what SQLite throws. A partition whose restore failed is left as it was.
+    func takeOver(_ partitions: [TopicPartition]) throws {
+        for partition in partitions { try takeOver(partition) }
+    }
+
+    /// Waits until the changelog records of `partitions` reached the broker, for at most the hand-over
+    /// timeout, so that their next owner restores everything this instance committed.
+    func flush(_ partitions: [TopicPartition]) throws {
+        let deadline = ContinuousClock.now + settings.handOverTimeout
+        for partition in partitions {
+            var unsent = try unsentRecords(partition)
+            while unsent > 0, ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+                unsent = try unsentRecords(partition)
+            }
+            if unsent > 0 {
+                logger.warning(
+                    "\(unsent) changelog records of \(partition) did not reach the broker in time; its next owner processes those messages again"
+                )
+            }
+        }
+    }
+
+    /// Deletes the rows, offsets, line and unsent changelog records of `partitions` from this database:
+    /// they belong to their next owner.
+    func drop(_ partitions: [TopicPartition]) throws {
+        guard !partitions.isEmpty else { return }
+        let dropped = try store.write { db in
+            try partitions.reduce(0) { dropped, partition in
+                try dropped + drop(partition, db)
+            }
+        }
+        logger.info("partitions dropped from this database", metadata: ["partitions": "\(partitions.map(\.description).sorted())", "rows": "\(dropped)"])
+    }
+
+    private func takeOver(_ partition: TopicPartition) throws {
+        let started = ContinuousClock.now
+        let log = TopicPartition(topic: settings.topic, partition: partition.partition)
+        let (low, high) = try reader.watermarks(log, timeoutMilliseconds: 10_000)
+        var history = ChangelogHistory()
+        try reader.read(log, from: low, to: high) { offset, value in
+            guard let value else { return }
+            let record = try ChangelogRecord(decoding: Array(value), withPayload: false)
+            if record.sourceTopic == partition.topic { history.add(record, at: offset) }
+        }
+        let plan = try history.plan()
+        let (local, unsent) = try store.read { db in
+            (try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition), try unsentRecords(partition, db))
+        }
+        if let plan {
+            if let local, isCurrent(local, plan) {
+                logger.info("\(partition): the local state is its latest", metadata: ["line": "\(local.line)", "seq": "\(local.seq)"])
+                return
+            }
+            try restore(partition, plan, from: log, started: started)
+        } else if local != nil, unsent > 0 {
+            logger.info("\(partition): the local state is its latest; its changelog records are on their way")
+        } else {
+            try store.write { db in
+                let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+                let held = try ConsumerOffsets.nextOffset(db, topic: partition.topic, partition: partition.partition) != nil
+                let base: ChangelogRecord.Base = held ? .snapshot : .empty
+                try claim(partition, epoch: 1, base: base, rows: rows, db)
+                logger.info("\(partition): claimed with an empty changelog", metadata: ["from": held ? "the local state" : "nothing"])
+            }
+        }
+    }
+
+    /// The local line is the changelog's latest, or continues it with records not sent yet.
+    private func isCurrent(_ local: ChangelogLine, _ plan: RestorePlan) -> Bool {
+        if local.line == plan.line { return local.seq >= plan.seq }
+        guard let parent = local.parent else { return false }
+        return parent.line == plan.line && parent.seq == plan.seq && local.epoch > plan.highestEpoch
+    }
+
+    /// Replaces the partition's rows with the state `plan` describes, in one transaction, and claims it.
+    private func restore(_ partition: TopicPartition, _ plan: RestorePlan, from log: TopicPartition, started: ContinuousClock.Instant) throws {
+        guard plan.records == plan.records.sorted() else {
+            throw ChangelogError("the changelog of \(partition) holds its records out of order; it cannot be restored")
+        }
+        stats.recordRestore(started: true)
+        defer { stats.recordRestore(started: false) }
+        let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+        var restored = 0
+        try store.write { db in
+            try drop(partition, db)
+            if let first = plan.records.first, let last = plan.records.last {
+                let wanted = Set(plan.records)
+                var lastReport = ContinuousClock.now
+                try reader.read(log, from: first, to: last + 1) { offset, value in
+                    guard wanted.contains(offset), let value else { return }
+                    let record = try ChangelogRecord(decoding: Array(value))
+                    let before = db.totalChangesCount
+                    try rows.apply(record.payload, to: db)
+                    let count = db.totalChangesCount - before
+                    restored += count
+                    stats.recordRestoredRows(count)
+                    if ContinuousClock.now - lastReport >= progressInterval {
+                        lastReport = .now
+                        logger.info("restoring \(partition)", metadata: ["rows": "\(restored)", "offset": "\(offset)", "of": "\(last)"])
+                    }
+                }
+            }
+            if let next = plan.nextSourceOffset {
+                try ConsumerOffsets.save(db, [PartitionOffset(topic: partition.topic, partition: partition.partition, nextOffset: next)], now: now())
+            }
+            try claim(partition, epoch: plan.highestEpoch + 1, base: .parent(line: plan.line, seq: plan.seq), rows: rows, db)
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        stats.recordRestoreDuration(seconds)
+        logger.info(
+            "\(partition): restored from the changelog",
+            metadata: [
+                "rows": "\(restored)", "records": "\(plan.records.count)", "seconds": "\(String(format: "%.2f", seconds))",
+                "resumes_at": "\(plan.nextSourceOffset.map(String.init) ?? "the group's offset")", "line": "\(plan.line)", "seq": "\(plan.seq)",
+            ]
+        )
+    }
+
+    /// Starts a new line for the partition, above every epoch its changelog has seen.
+    private func claim(_ partition: TopicPartition, epoch: Int64, base: ChangelogRecord.Base, rows: PartitionRows, _ db: Database) throws {
+        var parent: (line: Int64, seq: Int64)?
+        if case .parent(let line, let seq) = base { parent = (line, seq) }
+        let line = ChangelogLine(
+            topic: partition.topic, partition: partition.partition, line: Int64.random(in: 1...Int64.max), epoch: epoch, seq: 0,
+            parent: parent, claimedAt: now()
+        )
+        try ChangelogLines.save(db, line)
+        try writer.appendClaim(db, line, base: base, now: line.claimedAt)
+        if base == .snapshot { try writer.appendSnapshot(db, line, rows: rows, now: line.claimedAt) }
+    }
+
+    /// Deletes the partition's rows, offset, line and unsent changelog records.
+    /// - Returns: how many rows of the partitioned tables were deleted.
+    @discardableResult
+    private func drop(_ partition: TopicPartition, _ db: Database) throws -> Int {
+        let deleted = try PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition).delete(db)
+        try ConsumerOffsets.delete(db, topic: partition.topic, partition: partition.partition)
+        try ChangelogLines.delete(db, topic: partition.topic, partition: partition.partition)
+        try Outbox.deleteUnsentChangelog(db, sourceTopic: partition.topic, sourcePartition: partition.partition)
+        return deleted
+    }
+
+    private func unsentRecords(_ partition: TopicPartition, _ db: Database? = nil) throws -> Int {
+        guard let db else { return try store.read { try unsentRecords(partition, $0) } }
+        return try Outbox.unsentChangelogCount(db, sourceTopic: partition.topic, sourcePartition: partition.partition)
+    }
+}

@@ -1,0 +1,115 @@
+import GRDB
+import Primitives
+
+/// Changes to the rows of one source partition, encoded for the changelog: rows upserted whole, and
+/// rows deleted by key. Rows of one table in a row share one header that names the table and the
+/// columns, so a record can be applied by a later version of Eddy whose tables have more columns.
+///
+/// Layout: a sequence of items. `1` starts a section: the operation (`1` upsert, `2` delete), the
+/// table name, the column names. `2` is a row of the section: one value per column, each a tag
+/// (`0` null, `1` integer, `2` real, `3` text, `4` blob) and its value.
+public struct ChangeSet: Sendable {
+    public enum Operation: UInt8, Sendable {
+        case upsert = 1
+        case delete = 2
+    }
+
+    enum Item: UInt8 {
+        case section = 1
+        case row = 2
+    }
+
+    enum Tag: UInt8 {
+        case null = 0
+        case integer = 1
+        case real = 2
+        case text = 3
+        case blob = 4
+    }
+
+    private var writer: ByteWriter
+    private var section: (table: String, operation: Operation)?
+    /// How many rows were added.
+    public private(set) var rowCount = 0
+
+    public init(capacity: Int = 0) {
+        writer = ByteWriter(capacity: capacity)
+    }
+
+    public var bytes: [UInt8] { writer.bytes }
+    public var isEmpty: Bool { writer.count == 0 }
+
+    /// Starts a row that replaces the row with the same key: follow with one value per column of `table`.
+    public mutating func upsert(_ table: PartitionedTable) {
+        beginRow(table, .upsert, table.columns)
+    }
+
+    /// Starts a row that deletes the row with this key: follow with one value per key column of `table`.
+    public mutating func delete(_ table: PartitionedTable) {
+        beginRow(table, .delete, table.key)
+    }
+
+    public mutating func append(_ value: Int64) {
+        writer.append(byte: Tag.integer.rawValue)
+        writer.append(signed: value)
+    }
+
+    public mutating func append(_ value: Double) {
+        writer.append(byte: Tag.real.rawValue)
+        writer.append(fixed: value.bitPattern)
+    }
+
+    /// UTF-8 text, or null when `text` is nil.
+    public mutating func append(text: UnsafeRawBufferPointer?) {
+        guard let text else { return appendNull() }
+        writer.append(byte: Tag.text.rawValue)
+        writer.append(lengthPrefixed: text)
+    }
+
+    public mutating func append(_ text: String?) {
+        guard let text else { return appendNull() }
+        writer.append(byte: Tag.text.rawValue)
+        writer.append(lengthPrefixed: text)
+    }
+
+    public mutating func append(blob: UnsafeRawBufferPointer?) {
+        guard let blob else { return appendNull() }
+        writer.append(byte: Tag.blob.rawValue)
+        writer.append(lengthPrefixed: blob)
+    }
+
+    public mutating func appendNull() {
+        writer.append(byte: Tag.null.rawValue)
+    }
+
+    public mutating func append(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: appendNull()
+        case .int64(let value): append(value)
+        case .double(let value): append(value)
+        case .string(let value): append(value)
+        case .blob(let data): data.withUnsafeBytes { append(blob: $0) }
+        }
+    }
+
+    /// Appends every change of `other` after those of this set.
+    public mutating func append(contentsOf other: ChangeSet) {
+        guard !other.isEmpty else { return }
+        writer.append(raw: other.bytes)
+        section = nil
+        rowCount += other.rowCount
+    }
+
+    private mutating func beginRow(_ table: PartitionedTable, _ operation: Operation, _ columns: [String]) {
+        if section?.table != table.name || section?.operation != operation {
+            writer.append(byte: Item.section.rawValue)
+            writer.append(byte: operation.rawValue)
+            writer.append(lengthPrefixed: table.name)
+            writer.append(varint: UInt64(columns.count))
+            for column in columns { writer.append(lengthPrefixed: column) }
+            section = (table.name, operation)
+        }
+        writer.append(byte: Item.row.rawValue)
+        rowCount += 1
+    }
+}

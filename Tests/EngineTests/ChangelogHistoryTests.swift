@@ -1,0 +1,215 @@
+import Engine
+import XCTest
+
+/// The restore rule on lists of changelog records: torn sets, duplicates, zombies, snapshots, lines
+/// whose base is gone.
+final class ChangelogHistoryTests: XCTestCase {
+    private let a: Int64 = 0xA
+    private let b: Int64 = 0xB
+    private let c: Int64 = 0xC
+
+    /// Builds a log: each call appends a record and returns its offset.
+    private struct Log {
+        var records: [ChangelogRecord] = []
+
+        @discardableResult
+        mutating func claim(_ line: Int64, epoch: Int64, _ base: ChangelogRecord.Base) -> Int64 {
+            append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: .claim(base)))
+        }
+
+        /// Change set `seq` of `line`, whole or only its chunks in `only`, of `chunks` chunks.
+        @discardableResult
+        mutating func changes(_ line: Int64, epoch: Int64, seq: Int64, chunks: Int = 1, only: [Int]? = nil) -> [Int64] {
+            (only ?? Array(0..<chunks)).map { index in
+                let chunk = ChangelogRecord.Chunk(seq: seq, index: index, isLast: index == chunks - 1, nextSourceOffset: seq * 100)
+                return append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: .changes(chunk)))
+            }
+        }
+
+        @discardableResult
+        mutating func snapshot(_ line: Int64, epoch: Int64, seq: Int64, chunks: Int = 1, only: [Int]? = nil) -> [Int64] {
+            (only ?? Array(0..<chunks)).map { index in
+                let chunk = ChangelogRecord.Chunk(seq: seq, index: index, isLast: index == chunks - 1, nextSourceOffset: seq * 100)
+                return append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: .snapshot(chunk)))
+            }
+        }
+
+        mutating func append(_ record: ChangelogRecord) -> Int64 {
+            records.append(record)
+            return Int64(records.count - 1)
+        }
+
+        func plan(droppingBefore first: Int64 = 0) throws -> RestorePlan? {
+            var history = ChangelogHistory()
+            for (offset, record) in records.enumerated() where offset >= first { history.add(record, at: Int64(offset)) }
+            return try history.plan()
+        }
+    }
+
+    func testAnEmptyLogHasNothingToRestore() throws {
+        XCTAssertNil(try Log().plan())
+    }
+
+    func testOneLineRestoresEveryCompleteSet() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let sets = log.changes(a, epoch: 1, seq: 1) + log.changes(a, epoch: 1, seq: 2, chunks: 3) + log.changes(a, epoch: 1, seq: 3)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, a)
+        XCTAssertEqual(plan.seq, 3)
+        XCTAssertEqual(plan.nextSourceOffset, 300)
+        XCTAssertEqual(plan.records, sets)
+    }
+
+    func testATornSetAndEverythingAfterItDoNotCount() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let first = log.changes(a, epoch: 1, seq: 1)
+        log.changes(a, epoch: 1, seq: 2, chunks: 3, only: [0, 2])
+        log.changes(a, epoch: 1, seq: 3)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.seq, 1)
+        XCTAssertEqual(plan.nextSourceOffset, 100)
+        XCTAssertEqual(plan.records, first)
+    }
+
+    func testRecordsSentTwiceCountOnce() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        log.claim(a, epoch: 1, .empty)
+        let first = log.changes(a, epoch: 1, seq: 1)
+        let second = log.changes(a, epoch: 1, seq: 2, chunks: 2)
+        log.changes(a, epoch: 1, seq: 1)
+        log.changes(a, epoch: 1, seq: 2, chunks: 2, only: [1])
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.seq, 2)
+        XCTAssertEqual(plan.records, first + second)
+    }
+
+    func testAZombieWritingAfterANewerClaimIsIgnored() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1) + log.changes(a, epoch: 1, seq: 2)
+        // A stalls; B restores A up to set 2 and claims. A wakes up and goes on writing.
+        log.claim(b, epoch: 2, .parent(line: a, seq: 2))
+        log.changes(a, epoch: 1, seq: 3)
+        let own = log.changes(b, epoch: 2, seq: 1)
+        log.changes(a, epoch: 1, seq: 4)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, b)
+        XCTAssertEqual(plan.epoch, 2)
+        XCTAssertEqual(plan.seq, 1)
+        XCTAssertEqual(plan.records, kept + own)
+        XCTAssertEqual(plan.highestEpoch, 2)
+    }
+
+    func testANewClaimWithNothingWrittenYetResumesWhereItsParentStopped() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1)
+        log.claim(b, epoch: 2, .parent(line: a, seq: 1))
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, b)
+        XCTAssertEqual(plan.seq, 0)
+        XCTAssertEqual(plan.nextSourceOffset, 100)
+        XCTAssertEqual(plan.records, kept)
+    }
+
+    func testAClaimWhoseParentStateIsIncompleteLosesToTheParent() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1)
+        // B claims on a set of A that is not (or no longer) complete in the log: B cannot be rebuilt.
+        log.changes(a, epoch: 1, seq: 2, chunks: 2, only: [0])
+        log.claim(b, epoch: 2, .parent(line: a, seq: 2))
+        log.changes(b, epoch: 2, seq: 1)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, a)
+        XCTAssertEqual(plan.seq, 1)
+        XCTAssertEqual(plan.records, kept)
+        XCTAssertEqual(plan.highestEpoch, 2, "the next claim must go above B, even though B lost")
+    }
+
+    func testAnOwnerThatDiedWritingItsFirstSnapshotLosesToTheLineBefore() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1)
+        log.claim(c, epoch: 2, .snapshot)
+        log.snapshot(c, epoch: 2, seq: 0, chunks: 3, only: [0, 1])
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, a)
+        XCTAssertEqual(plan.records, kept)
+    }
+
+    func testOfTwoClaimsOfOneEpochTheLaterOneWins() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1)
+        log.claim(b, epoch: 2, .parent(line: a, seq: 1))
+        log.claim(c, epoch: 2, .parent(line: a, seq: 1))
+        log.changes(b, epoch: 2, seq: 1)
+        let own = log.changes(c, epoch: 2, seq: 1)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, c)
+        XCTAssertEqual(plan.records, kept + own)
+    }
+
+    func testASnapshotStandsForEverythingBeforeIt() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        log.changes(a, epoch: 1, seq: 1)
+        log.changes(a, epoch: 1, seq: 2)
+        let snapshot = log.snapshot(a, epoch: 1, seq: 2, chunks: 2)
+        let after = log.changes(a, epoch: 1, seq: 3)
+        log.snapshot(a, epoch: 1, seq: 3, chunks: 2, only: [0])
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.seq, 3)
+        XCTAssertEqual(plan.records, snapshot + after, "the torn snapshot of set 3 is not used; the complete one of set 2 is")
+        // Retention dropped everything before the snapshot, the claim too: the same plan.
+        XCTAssertEqual(try log.plan(droppingBefore: snapshot[0]), plan)
+    }
+
+    func testAParentRestoredFromItsSnapshot() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .snapshot)
+        let snapshot = log.snapshot(a, epoch: 1, seq: 0)
+        let own = log.changes(a, epoch: 1, seq: 1)
+        log.changes(a, epoch: 1, seq: 2)
+        log.claim(b, epoch: 2, .parent(line: a, seq: 1))
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, b)
+        XCTAssertEqual(plan.records, snapshot + own)
+        XCTAssertEqual(plan.nextSourceOffset, 100)
+    }
+
+    func testAHistoryWhoseBeginningExpiredCannotBeRestored() {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        log.changes(a, epoch: 1, seq: 1)
+        let second = log.changes(a, epoch: 1, seq: 2)
+        XCTAssertThrowsError(try log.plan(droppingBefore: second[0])) { error in
+            XCTAssertTrue("\(error)".contains("none whose state is complete"), "\(error)")
+        }
+    }
+
+    func testRecordsSurviveTheirEncoding() throws {
+        let records = [
+            ChangelogRecord(sourceTopic: "user-login", line: -5, epoch: 7, time: 1_700_000_000, body: .claim(.parent(line: Int64.min, seq: 42))),
+            ChangelogRecord(sourceTopic: "t", line: 1, epoch: 1, body: .claim(.empty)),
+            ChangelogRecord(sourceTopic: "t", line: 1, epoch: 1, body: .claim(.snapshot)),
+            ChangelogRecord(
+                sourceTopic: "ü", line: Int64.max, epoch: 3, time: 5,
+                body: .changes(.init(seq: 9, index: 2, isLast: false, nextSourceOffset: nil)), payload: [1, 2, 3]
+            ),
+            ChangelogRecord(sourceTopic: "t", line: 2, epoch: 1, body: .snapshot(.init(seq: 0, nextSourceOffset: 1 << 40)), payload: [0]),
+        ]
+        for record in records {
+            XCTAssertEqual(try ChangelogRecord(decoding: record.encoded), record)
+            var header = record
+            header.payload = []
+            XCTAssertEqual(try ChangelogRecord(decoding: record.encoded, withPayload: false), header)
+        }
+        XCTAssertThrowsError(try ChangelogRecord(decoding: Array(records[3].encoded.prefix(12))))
+        XCTAssertThrowsError(try ChangelogRecord(decoding: [9] + records[1].encoded.dropFirst()))
+    }
+}
