@@ -41,7 +41,10 @@ struct ConsumerLoop<W: Workload>: Sendable {
             ) { committer in
                 try KafkaConsumer.run(config: configuration.consumerKafka, logger: logger) { consumer in
                     let handOver = try configuration.changelog.map { settings in
-                        try PartitionHandOver(settings: settings, store: store, tables: W.partitionedTables, stats: stats, logger: logger, now: now)
+                        try PartitionHandOver(
+                            settings: settings, sources: configuration.topics, store: store, tables: W.partitionedTables, inspector: inspector,
+                            stats: stats, logger: logger, now: now
+                        )
                     }
                     let session = ConsumerSession(
                         consumer: consumer, committer: committer, workload: workload, handOver: handOver, store: store, stats: stats, logger: logger
@@ -77,22 +80,6 @@ struct ConsumerLoop<W: Workload>: Sendable {
         stats.recordBroker(reachable: true)
         for topic in configuration.topics where known[topic] == nil {
             logger.warning("topic \(topic) does not exist yet; waiting for it to be created")
-        }
-        if let changelog = configuration.changelog {
-            let needed = configuration.topics.compactMap { known[$0] }.max() ?? 0
-            guard let partitions = known[changelog.topic] else {
-                throw ChangelogError(
-                    "the changelog topic \(changelog.topic) does not exist: create it with \(max(needed, 1)) partitions (as many as "
-                        + "\(configuration.topics.joined(separator: ", ")) has), cleanup.policy=delete and retention.ms=-1 "
-                        + "(docs/operations.md), or run one instance with --changelog-topic off"
-                )
-            }
-            guard partitions >= needed else {
-                throw ChangelogError(
-                    "the changelog topic \(changelog.topic) has \(partitions) partitions, fewer than the \(needed) of "
-                        + "\(configuration.topics.joined(separator: ", ")): give it \(needed) (kafka-topics --alter --partitions \(needed))"
-                )
-            }
         }
     }
 }

@@ -12,6 +12,12 @@ final class ConsumerSession<W: Workload> {
     /// The partitions assigned, and where each resumes (its next offset in SQLite).
     private(set) var assigned: Set<TopicPartition> = []
     private(set) var resumeAt: [TopicPartition: Int64] = [:]
+    /// Offsets committed to SQLite and not yet to Kafka, and when Kafka is next told.
+    private var unhinted: [TopicPartition: Int64] = [:]
+    private var hints = IntervalTimer(every: .seconds(5))
+    /// Partitions revoked whose rows are still here, and since when: the assignment that follows may
+    /// give them back (a rebalance often does), and then they need no restore.
+    private var released: [TopicPartition: ContinuousClock.Instant] = [:]
     private let workload: W
     /// Moves partitions' state through the changelog; `nil` when it is off.
     private let handOver: PartitionHandOver?
@@ -54,8 +60,9 @@ final class ConsumerSession<W: Workload> {
 
     /// Carries out a change of assignment once every message polled before it is committed: the
     /// partitions that come start at their stored offsets (with the changelog on, once their state is
-    /// restored and claimed); those that go have their stored offsets committed to Kafka first, for the
-    /// next owner (with the changelog on, their records sent, and their rows then dropped).
+    /// its latest in the changelog, restored when it is not, and claimed); those that go have their
+    /// stored offsets committed to Kafka first, for the next owner (with the changelog on, their records
+    /// sent; their rows are dropped at the next assignment unless it gives them back).
     /// - Throws: `EngineError` when a batch could not be committed (the partitions stay as they are),
     ///   `StoreError` when the offsets cannot be read, `KafkaError` when the assignment fails,
     ///   `ChangelogError` when a partition's state cannot be restored.
@@ -65,6 +72,7 @@ final class ConsumerSession<W: Workload> {
         case .assign:
             if let handOver {
                 try handOver.takeOver(rebalance.partitions)
+                try dropReleased(keeping: Set(rebalance.partitions))
             }
             let stored = try storedOffsets(for: rebalance.partitions)
             if handOver == nil { warnIfProcessedElsewhere(stored) }
@@ -76,10 +84,25 @@ final class ConsumerSession<W: Workload> {
             try handOver?.flush(rebalance.partitions)
             try consumer.complete(rebalance)
             assigned.subtract(rebalance.partitions)
-            for partition in rebalance.partitions { resumeAt[partition] = nil }
-            try handOver?.drop(rebalance.partitions)
+            for partition in rebalance.partitions {
+                resumeAt[partition] = nil
+                unhinted[partition] = nil
+                if handOver != nil { released[partition] = .now }
+            }
         }
         stats.setAssigned(assigned.count)
+    }
+
+    /// Drops the rows of the partitions revoked before `age` ago (or all, with `age` nil) that were not
+    /// assigned again, except those in `keeping`.
+    func dropReleased(keeping: Set<TopicPartition> = [], olderThan age: Duration? = nil) throws {
+        guard let handOver, !released.isEmpty else { return }
+        let now = ContinuousClock.now
+        let due = released.filter { partition, since in !keeping.contains(partition) && age.map { now - since >= $0 } ?? true }
+        for partition in keeping { released[partition] = nil }
+        guard !due.isEmpty else { return }
+        try handOver.drop(Array(due.keys))
+        for partition in due.keys { released[partition] = nil }
     }
 
     /// Commits everything in hand and hands every partition over.
@@ -88,15 +111,19 @@ final class ConsumerSession<W: Workload> {
         handOver(try storedOffsets(for: Array(assigned)))
     }
 
-    /// Commits to Kafka, as a hint, the offsets that were just committed to SQLite.
+    /// Commits to Kafka, as a hint for lag tools and the next owner, the offsets committed to SQLite;
+    /// every two seconds at most, since each commit a rebalance overtakes makes the broker refuse it,
+    /// and librdkafka then drops the whole assignment (the partitions are lost and taken over again).
     private func hint(_ offsets: [TopicPartition: Int64]) {
-        guard !offsets.isEmpty else { return }
         resumeAt.merge(offsets) { $1 }
+        unhinted.merge(offsets) { $1 }
+        guard !unhinted.isEmpty, hints.isDue() else { return }
         do {
-            try consumer.commit(offsets, synchronously: false)
+            try consumer.commit(unhinted, synchronously: false)
         } catch {
             logger.debug("offset hint not committed to Kafka: \(error)")
         }
+        unhinted.removeAll(keepingCapacity: true)
     }
 
     /// Commits the stored offsets of partitions about to go to Kafka, where their next owner starts.

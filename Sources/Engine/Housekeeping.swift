@@ -47,6 +47,9 @@ final class Housekeeping<W: Workload> {
         if observation.isDue() { observe(session) }
         if failedRuns.isDue(), try failedRunner.runDue() == failedRunner.batchLimit { failedRuns.dueAgain() }
         if pruning.isDue() { try prune(session) }
+        // A revoke is normally followed by an assignment within the rebalance; when none came, the
+        // partitions' rows leave anyway.
+        try session.dropReleased(olderThan: .seconds(30))
         try applyOutboxBackpressure(session)
     }
 

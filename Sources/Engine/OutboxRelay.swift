@@ -63,6 +63,7 @@ public final class OutboxRelay: Service, Sendable {
         /// Delivery reports not yet marked in the database, and how many came in all.
         let acknowledgements = Mutex<(pending: [(UInt64, KafkaError?)], total: Int)>(([], 0))
         var kafka = output?.kafka ?? changelog!.kafka
+        kafka["group.id"] = nil
         kafka["enable.idempotence"] = "true"
         kafka["acks"] = "all"
         let producer = try KafkaProducer(config: kafka, logger: logger) { id, error in

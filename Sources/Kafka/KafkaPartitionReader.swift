@@ -20,6 +20,8 @@ public final class KafkaPartitionReader {
         config["enable.auto.offset.store"] = "false"
         config["enable.partition.eof"] = "false"
         config["auto.offset.reset"] = "earliest"
+        // A restore reads to the end at once: no fetch waits for more data to come.
+        config["fetch.wait.max.ms"] = "5"
         context = KafkaClientContext(logger: logger)
         handle = try context.makeClient(RD_KAFKA_CONSUMER, config, "a Kafka changelog reader")
         rd_kafka_poll_set_consumer(handle)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Kafka
 import ServiceLifecycle
@@ -23,6 +24,17 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "The topic to create. [env: EDDY_TOPIC]")
     var topic: String = Env.string("EDDY_TOPIC", default: "user-login")
 
+    @Option(
+        help: """
+            The changelog topic to create beside it, with as many partitions (the mock broker cannot create topics on \
+            request): <group>-changelog when not given; off for none. [env: EDDY_CHANGELOG_TOPIC]
+            """
+    )
+    var changelogTopic: String = Env.string("EDDY_CHANGELOG_TOPIC", default: "")
+
+    @Option(help: "The consumer group whose changelog to create. [env: EDDY_GROUP]")
+    var group: String = Env.string("EDDY_GROUP", default: "eddy")
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -33,8 +45,10 @@ struct BrokerCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let cluster = try MockCluster(logger: logger)
         try cluster.createTopic(topic, partitions: partitions)
+        let changelog = changelogTopic.isEmpty ? ChangelogSettings.defaultTopic(group: group) : changelogTopic
+        if changelog != "off" { try cluster.createTopic(changelog, partitions: partitions) }
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
-        logger.info("development broker running", metadata: ["bootstrap": "\(cluster.bootstrapServers)", "topic": "\(topic)"])
+        logger.info("development broker running", metadata: ["bootstrap": "\(cluster.bootstrapServers)", "topic": "\(topic)", "changelog": "\(changelog)"])
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: IdleService())], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

@@ -55,6 +55,8 @@ struct DemoCommand: AsyncParsableCommand {
         let cluster = try MockCluster(logger: logger)
         try cluster.createTopic(topic, partitions: partitions)
         try cluster.createTopic(outputTopic, partitions: partitions)
+        let changelogTopic = ChangelogSettings.defaultTopic(group: "eddy-demo")
+        try cluster.createTopic(changelogTopic, partitions: partitions)
         let store = try Store(path: db)
         try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
         FileHandle.standardOutput.write(
@@ -66,16 +68,17 @@ struct DemoCommand: AsyncParsableCommand {
         let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: tally.handler)
         // The demo lets the whole run wait in the outbox rather than pause consumption.
         let output = OutputSettings(topic: outputTopic, kafka: kafka, maxPending: max(events, 100_000))
+        let changelog = ChangelogSettings(topic: changelogTopic, kafka: kafka)
         kafka["group.id"] = "eddy-demo"
         let stats = EngineStats()
         let consumer = ConsumerService(
-            configuration: EngineConfiguration(kafka: kafka, topics: [topic], output: output),
+            configuration: EngineConfiguration(kafka: kafka, topics: [topic], output: output, changelog: changelog),
             store: store,
             stats: stats,
             logger: logger,
             workload: LoginsWorkload(settings: LoginsSettings(publishes: true))
         )
-        let relay = OutboxRelay(output: output, store: store, stats: stats, logger: logger)
+        let relay = OutboxRelay(output: output, changelog: changelog, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
         let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)
         let group = ServiceGroup(

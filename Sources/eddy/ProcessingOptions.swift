@@ -7,6 +7,14 @@ struct ProcessingOptions: ParsableArguments {
     @Option(help: "Kafka consumer group; instances in one group share the partitions. [env: EDDY_GROUP]")
     var group: String = Env.string("EDDY_GROUP", default: "eddy")
 
+    @Option(
+        help: """
+            The topic that carries each partition's state to its next owner when partitions move between instances \
+            of the group: <group>-changelog when not given; off for a single instance without it. [env: EDDY_CHANGELOG_TOPIC]
+            """
+    )
+    var changelogTopic: String = Env.string("EDDY_CHANGELOG_TOPIC", default: "")
+
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The most messages in one transaction. [env: EDDY_BATCH_SIZE]")
@@ -37,6 +45,7 @@ struct ProcessingOptions: ParsableArguments {
     func validate() throws {
         try Env.check()
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
+        guard !changelogTopic.contains(where: \.isWhitespace) else { throw ValidationError("--changelog-topic must be a topic name or off") }
         guard (1...1_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000000; got \(batchSize)") }
         guard (1...60_000).contains(batchLatency.milliseconds) else {
             throw ValidationError("--batch-latency must be between 1ms and 60s; got \(batchLatency)")
@@ -70,7 +79,17 @@ struct ProcessingOptions: ParsableArguments {
             ),
             failedCheckIntervalMilliseconds: Int(reprocessInterval.milliseconds),
             retention: retention,
-            output: output
+            output: output,
+            changelog: changelogSettings(kafka)
         )
+    }
+
+    /// The changelog's topic and client settings, or `nil` when `--changelog-topic off`.
+    func changelogSettings(_ kafka: KafkaConfig) -> ChangelogSettings? {
+        switch changelogTopic {
+        case "off": nil
+        case "": ChangelogSettings(topic: ChangelogSettings.defaultTopic(group: group), kafka: kafka)
+        default: ChangelogSettings(topic: changelogTopic, kafka: kafka)
+        }
     }
 }

@@ -48,9 +48,13 @@ struct RunCommand: AsyncParsableCommand {
         // the consumer commits its last batch, then the relay publishes what it can of the outbox.
         let deadline = ops.shutdownDeadline()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let outputSettings {
+        if outputSettings != nil || engine.changelog != nil {
             services.append(
-                .init(service: OutboxRelay(output: outputSettings, store: store, stats: stats, logger: logger, deadline: deadline))
+                .init(
+                    service: OutboxRelay(
+                        output: outputSettings, changelog: engine.changelog, store: store, stats: stats, logger: logger, deadline: deadline
+                    )
+                )
             )
         }
         services.append(

@@ -17,12 +17,13 @@ def eddy_bin():
 
 
 class Broker:
-    """`eddy broker` in a child process; its bootstrap address is the first line it prints."""
+    """`eddy broker` in a child process; its bootstrap address is the first line it prints. It also
+    creates the changelog topic of the tests' group, e2e-changelog."""
 
     def __init__(self, eddy_bin, partitions, topic="user-login"):
         self.topic = topic
         self.process = subprocess.Popen(
-            [eddy_bin, "broker", "--partitions", str(partitions), "--topic", topic, "--log-level", "warning"],
+            [eddy_bin, "broker", "--partitions", str(partitions), "--topic", topic, "--group", "e2e", "--log-level", "warning"],
             stdout=subprocess.PIPE,
             text=True,
         )

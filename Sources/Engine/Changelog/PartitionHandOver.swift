@@ -18,6 +18,10 @@ final class PartitionHandOver {
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private let reader: KafkaPartitionReader
+    private let inspector: KafkaInspector
+    /// The source topics, whose partition counts the changelog must match.
+    private let sources: [String]
+    private var topicChecked = false
     private let writer = ChangelogWriter()
     /// How often a long restore says how far it got.
     private let progressInterval = Duration.seconds(5)
@@ -25,9 +29,11 @@ final class PartitionHandOver {
     /// - Parameter tables: the workload's partitioned tables; `failed_messages` is added.
     /// - Throws: `KafkaError` when the changelog reader cannot be made.
     init(
-        settings: ChangelogSettings, store: Store, tables: [PartitionedTable], stats: EngineStats, logger: Logger,
-        now: @escaping @Sendable () -> Int64
+        settings: ChangelogSettings, sources: [String], store: Store, tables: [PartitionedTable], inspector: KafkaInspector, stats: EngineStats,
+        logger: Logger, now: @escaping @Sendable () -> Int64
     ) throws {
+        self.sources = sources
+        self.inspector = inspector
         self.settings = settings
         self.store = store
         self.tables = tables + [FailedMessages.table]
@@ -41,6 +47,10 @@ final class PartitionHandOver {
     /// - Throws: ``ChangelogError`` when a partition's changelog holds no complete state; `KafkaError`
     ///   when it cannot be read; what SQLite throws. A partition whose restore failed is left as it was.
     func takeOver(_ partitions: [TopicPartition]) throws {
+        if !topicChecked {
+            try ChangelogTopic.ensure(settings.topic, sources: sources, inspector: inspector, logger: logger)
+            topicChecked = true
+        }
         for partition in partitions { try takeOver(partition) }
     }
 

@@ -1,0 +1,37 @@
+import Kafka
+import Logging
+
+/// The changelog topic's shape: one partition per source partition, never compacted.
+enum ChangelogTopic {
+    /// Not compacted: the restore rule needs every record of a line, and compaction could keep a torn
+    /// or zombie record as the last of its key (docs/architecture.md).
+    static let settings = ["cleanup.policy": "delete", "retention.ms": "-1"]
+
+    /// Creates `topic` when it is missing, with as many partitions as the largest source topic.
+    /// - Throws: ``ChangelogError`` when it has fewer partitions than a source topic, or is missing and
+    ///   cannot be created, saying how to create it by hand; `KafkaError` when the cluster does not answer.
+    static func ensure(_ topic: String, sources: [String], inspector: KafkaInspector, logger: Logger) throws {
+        let known = try inspector.topicPartitionCounts(timeoutMilliseconds: 10_000)
+        let needed = sources.compactMap { known[$0] }.max() ?? 1
+        let names = sources.joined(separator: ", ")
+        if let partitions = known[topic] {
+            guard partitions >= needed else {
+                throw ChangelogError(
+                    "the changelog topic \(topic) has \(partitions) partitions, fewer than the \(needed) of \(names): "
+                        + "add partitions to it (kafka-topics.sh --alter --topic \(topic) --partitions \(needed))"
+                )
+            }
+            return
+        }
+        do {
+            try inspector.createTopic(topic, partitions: needed, settings: settings, timeoutMilliseconds: 10_000)
+            logger.info("changelog topic created", metadata: ["topic": "\(topic)", "partitions": "\(needed)"])
+        } catch {
+            let config = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            throw ChangelogError(
+                "the changelog topic \(topic) does not exist and could not be created (\(error.message)): create it with \(needed) "
+                    + "partitions (as many as \(names)) and \(config), or run a single instance with --changelog-topic off"
+            )
+        }
+    }
+}

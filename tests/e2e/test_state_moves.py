@@ -1,0 +1,130 @@
+"""Several instances in one group while partitions move between them: scale out, a pod lost with its
+volume, scale in, a fresh pod, a pod back on its old volume, a stall past the session timeout. Over the
+databases of the instances still running, the state is exact: every message counted once."""
+import collections
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+
+import helpers
+
+PARTITIONS = 12
+EVENTS = 60_000
+RATE = 1_000
+
+
+class Instance:
+    """One `eddy run` in the group, on its own database."""
+
+    def __init__(self, eddy_bin, bootstrap, tmp_path, name):
+        self.eddy_bin, self.bootstrap, self.name = eddy_bin, bootstrap, name
+        self.db = tmp_path / f"{name}.db"
+        self.tmp_path = tmp_path
+        self.runs = 0
+        self.process = None
+
+    def start(self):
+        self.runs += 1
+        self.log = self.tmp_path / f"{self.name}-{self.runs}.log"
+        self.process = helpers.run_eddy(self.eddy_bin, self.bootstrap, self.db, self.log)
+        assert helpers.wait_for_log(self.log, "partitions assigned", timeout=60), f"{self.name} got no partitions in 60 s"
+        return self
+
+    def send(self, sig):
+        self.process.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=timeout)
+        self.process = None
+
+    @property
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def offsets(self):
+        """{partition: next offset} of the partitions this instance holds."""
+        try:
+            with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5) as db:
+                return dict(db.execute("SELECT partition, next_offset FROM consumer_offsets WHERE topic = 'user-login'"))
+        except sqlite3.OperationalError:
+            return {}
+
+
+def settled(instances, total):
+    """Every partition is held by exactly one running instance, and together they are at `total`."""
+    held = collections.Counter()
+    done = 0
+    for instance in instances:
+        offsets = instance.offsets()
+        held.update(offsets.keys())
+        done += sum(offsets.values())
+    return done == total and sorted(held) == list(range(PARTITIONS)) and all(n == 1 for n in held.values())
+
+
+def cluster_state(instances):
+    """The stored state summed over the databases of `instances`; fails when two hold the same row."""
+    counts, valid, failed = collections.Counter(), set(), {}
+    for instance in instances:
+        c, v, f = helpers.stored_state(instance.db)
+        counts.update(c)
+        assert not valid & v, f"{instance.name} holds events another instance holds too"
+        assert not failed.keys() & f.keys(), f"{instance.name} holds failed rows another instance holds too"
+        valid |= v
+        failed.update(f)
+    return counts, valid, failed
+
+
+def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
+    broker = broker_factory(partitions=PARTITIONS)
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(EVENTS), "--rate", str(RATE),
+         "--seed", "13", "--bad-share", "0.05", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+    )
+    a, b, c, d = (Instance(eddy_bin, broker.bootstrap, tmp_path, name) for name in "abcd")
+    everyone = [a, b, c, d]
+    try:
+        a.start()
+        time.sleep(2)
+        b.start()                       # scale out
+        time.sleep(3)
+        c.start()
+        time.sleep(3)
+        b.stop(signal.SIGKILL)          # a pod lost with its volume
+        b.db.unlink()
+        time.sleep(3)
+        c.stop()                        # scale in
+        d.start()                       # a fresh pod
+        time.sleep(3)
+        c.start()                       # back on its old volume
+        time.sleep(3)
+        a.send(signal.SIGSTOP)        # a stall past the session timeout
+        time.sleep(12)
+        a.send(signal.SIGCONT)
+        assert producer.wait(timeout=180) == 0, "eddy produce failed"
+
+        running = [i for i in everyone if i.running]
+        assert sorted(i.name for i in running) == ["a", "c", "d"]
+        helpers.wait_until(lambda: settled(running, EVENTS), 120, "the running instances did not settle on every message")
+
+        messages = helpers.read_topic(broker.bootstrap, broker.topic)
+        assert len(messages) == EVENTS
+        expected = helpers.expected_state(messages)
+        stored = cluster_state(running)
+        assert stored[0] == expected[0], "login_counts summed over the instances differ from the events sent"
+        assert stored[1] == expected[1], "login_events over the instances is not one row per valid event"
+        assert stored[2] == expected[2], "failed_messages over the instances is not exactly the bad messages with their bytes"
+        restored = [i.name for i in everyone if "restored from the changelog" in "".join(
+            p.read_text(errors="replace") for p in tmp_path.glob(f"{i.name}-*.log"))]
+        assert restored, "no partition was ever restored from the changelog"
+    finally:
+        producer.kill()
+        producer.wait()
+        for instance in everyone:
+            if instance.process and instance.process.poll() is None:
+                instance.process.send_signal(signal.SIGCONT)
+            instance.stop(signal.SIGKILL)
