@@ -1,6 +1,7 @@
 """Several instances in one group while partitions move between them: scale out, a pod lost with its
 volume, scale in, a fresh pod, a pod back on its old volume, a stall past the session timeout. Over the
-databases of the instances still running, the state is exact: every message counted once."""
+databases of the instances still running, the state is exact: every message counted once. `eddy mirror`'s
+one file gives the same answers."""
 import collections
 import random
 import signal
@@ -87,6 +88,11 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
     )
     a, b, c, d = (Instance(eddy_bin, broker.bootstrap, tmp_path, name) for name in "abcd")
     everyone = [a, b, c, d]
+    cluster_db = tmp_path / "cluster.db"
+    with open(tmp_path / "mirror.log", "ab") as log:
+        mirror = subprocess.Popen(
+            [eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(cluster_db)], stdout=log, stderr=log,
+        )
     try:
         a.start()
         time.sleep(2)
@@ -118,12 +124,21 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
         assert stored[0] == expected[0], "login_counts summed over the instances differ from the events sent"
         assert stored[1] == expected[1], "login_events over the instances is not one row per valid event"
         assert stored[2] == expected[2], "failed_messages over the instances is not exactly the bad messages with their bytes"
+        def mirrored():
+            try:
+                return helpers.stored_state(cluster_db) == expected
+            except sqlite3.OperationalError:
+                return False
+        helpers.wait_until(mirrored, 60, "eddy mirror's file did not come to the cluster's state")
+        assert mirror.poll() is None, "eddy mirror stopped"
+
         restored = [i.name for i in everyone if "restored from the changelog" in "".join(
             p.read_text(errors="replace") for p in tmp_path.glob(f"{i.name}-*.log"))]
         assert restored, "no partition was ever restored from the changelog"
     finally:
-        producer.kill()
-        producer.wait()
+        for process in (producer, mirror):
+            process.kill()
+            process.wait()
         for instance in everyone:
             if instance.process and instance.process.poll() is None:
                 instance.process.send_signal(signal.SIGCONT)

@@ -23,8 +23,6 @@ final class PartitionHandOver {
     private let sources: [String]
     private var topicChecked = false
     private let writer = ChangelogWriter()
-    /// How often a long restore says how far it got.
-    private let progressInterval = Duration.seconds(5)
 
     /// - Parameter tables: the workload's partitioned tables; `failed_messages` is added.
     /// - Throws: `KafkaError` when the changelog reader cannot be made.
@@ -126,32 +124,13 @@ final class PartitionHandOver {
 
     /// Replaces the partition's rows with the state `plan` describes, in one transaction, and claims it.
     private func restore(_ partition: TopicPartition, _ plan: RestorePlan, from log: TopicPartition, started: ContinuousClock.Instant) throws {
-        guard plan.records == plan.records.sorted() else {
-            throw ChangelogError("the changelog of \(partition) holds its records out of order; it cannot be restored")
-        }
         stats.recordRestore(started: true)
         defer { stats.recordRestore(started: false) }
         let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
         var restored = 0
         try store.write { db in
             try drop(partition, db)
-            if let first = plan.records.first, let last = plan.records.last {
-                let wanted = Set(plan.records)
-                var lastReport = ContinuousClock.now
-                try reader.read(log, from: first, to: last + 1) { offset, value in
-                    guard wanted.contains(offset), let value else { return }
-                    let record = try ChangelogRecord(decoding: Array(value))
-                    let before = db.totalChangesCount
-                    try rows.apply(record.payload, to: db)
-                    let count = db.totalChangesCount - before
-                    restored += count
-                    stats.recordRestoredRows(count)
-                    if ContinuousClock.now - lastReport >= progressInterval {
-                        lastReport = .now
-                        logger.info("restoring \(partition)", metadata: ["rows": "\(restored)", "offset": "\(offset)", "of": "\(last)"])
-                    }
-                }
-            }
+            restored = try PlanApplier(reader: reader, stats: stats, logger: logger).apply(plan.records, from: log, to: rows, db)
             if let next = plan.nextSourceOffset {
                 try ConsumerOffsets.save(db, [PartitionOffset(topic: partition.topic, partition: partition.partition, nextOffset: next)], now: now())
             }
