@@ -70,15 +70,13 @@ final class ConsumerSession<W: Workload> {
         try commitAll()
         switch rebalance.kind {
         case .assign:
-            if let handOver {
-                try handOver.takeOver(rebalance.partitions)
-                try dropReleased(keeping: Set(rebalance.partitions))
-            }
+            try handOver?.takeOver(rebalance.partitions)
             let stored = try storedOffsets(for: rebalance.partitions)
             if handOver == nil { warnIfProcessedElsewhere(stored) }
             try consumer.complete(rebalance, startingAt: stored)
             resumeAt.merge(stored) { $1 }
             assigned.formUnion(rebalance.partitions)
+            try dropUnassigned()
         case .revoke:
             handOver(try storedOffsets(for: rebalance.partitions))
             try handOver?.flush(rebalance.partitions)
@@ -93,16 +91,24 @@ final class ConsumerSession<W: Workload> {
         stats.setAssigned(assigned.count)
     }
 
-    /// Drops the rows of the partitions revoked before `age` ago (or all, with `age` nil) that were not
-    /// assigned again, except those in `keeping`.
-    func dropReleased(keeping: Set<TopicPartition> = [], olderThan age: Duration? = nil) throws {
+    /// Drops the rows of the partitions revoked at least `age` ago and not assigned again: no
+    /// assignment followed their revoke.
+    func dropReleased(olderThan age: Duration) throws {
         guard let handOver, !released.isEmpty else { return }
         let now = ContinuousClock.now
-        let due = released.filter { partition, since in !keeping.contains(partition) && age.map { now - since >= $0 } ?? true }
-        for partition in keeping { released[partition] = nil }
+        let due = released.filter { now - $0.value >= age }.keys
         guard !due.isEmpty else { return }
-        try handOver.drop(Array(due.keys))
-        for partition in due.keys { released[partition] = nil }
+        try handOver.drop(Array(due))
+        for partition in due { released[partition] = nil }
+    }
+
+    /// Once an assignment is complete, this database holds the assigned partitions only: those revoked
+    /// and not given back, and those it held before a restart that went to other instances, leave it.
+    private func dropUnassigned() throws {
+        guard let handOver else { return }
+        released.removeAll()
+        let others = try handOver.claimedPartitions().subtracting(assigned)
+        try handOver.drop(Array(others))
     }
 
     /// Commits everything in hand and hands every partition over.

@@ -19,6 +19,11 @@ public enum ChangelogLines {
         }
     }
 
+    /// The partitions this database holds a line of.
+    public static func all(_ db: Database) throws -> [(topic: String, partition: Int32)] {
+        try Row.fetchAll(db, sql: "SELECT topic, partition FROM changelog_lines").map { ($0[0], $0[1]) }
+    }
+
     /// Records a claim: `line` replaces whatever the partition had.
     public static func save(_ db: Database, _ line: ChangelogLine) throws {
         try db.execute(

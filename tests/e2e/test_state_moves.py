@@ -26,11 +26,13 @@ class Instance:
         self.runs = 0
         self.process = None
 
-    def start(self):
+    def start(self, wait=True):
+        """Starts the instance; with `wait`, until it has partitions."""
         self.runs += 1
         self.log = self.tmp_path / f"{self.name}-{self.runs}.log"
         self.process = helpers.run_eddy(self.eddy_bin, self.bootstrap, self.db, self.log)
-        assert helpers.wait_for_log(self.log, "partitions assigned", timeout=60), f"{self.name} got no partitions in 60 s"
+        if wait:
+            assert helpers.wait_for_log(self.log, "partitions assigned", timeout=60), f"{self.name} got no partitions in 60 s"
         return self
 
     def send(self, sig):
@@ -142,4 +144,41 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
         for instance in everyone:
             if instance.process and instance.process.poll() is None:
                 instance.process.send_signal(signal.SIGCONT)
+            instance.stop(signal.SIGKILL)
+
+
+def test_kill9_loops_while_partitions_move(eddy_bin, broker_factory, tmp_path):
+    """Three instances; again and again one of them, at random, is killed with SIGKILL at a random
+    moment (during a restore, a batch, a hand-over) and started again on its database, while events
+    stream in. The survivors' databases end exact."""
+    broker = broker_factory(partitions=PARTITIONS)
+    events = 40_000
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(events), "--rate", str(RATE // 2),
+         "--seed", "17", "--bad-share", "0.05", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+    )
+    instances = [Instance(eddy_bin, broker.bootstrap, tmp_path, name) for name in "xyz"]
+    chaos = random.Random(2027)
+    try:
+        for instance in instances:
+            instance.start()
+        kills = 0
+        while producer.poll() is None and kills < 12:
+            time.sleep(chaos.uniform(1.0, 4.0))
+            victim = chaos.choice(instances)
+            victim.stop(signal.SIGKILL)
+            kills += 1
+            time.sleep(chaos.uniform(0.0, 2.0))
+            victim.start(wait=False)
+        assert kills >= 6, f"only {kills} kills landed while the events streamed in"
+        assert producer.wait(timeout=120) == 0, "eddy produce failed"
+        helpers.wait_until(lambda: settled(instances, events), 120, "the instances did not settle on every message")
+        messages = helpers.read_topic(broker.bootstrap, broker.topic)
+        assert len(messages) == events
+        assert cluster_state(instances) == helpers.expected_state(messages)
+    finally:
+        producer.kill()
+        producer.wait()
+        for instance in instances:
             instance.stop(signal.SIGKILL)

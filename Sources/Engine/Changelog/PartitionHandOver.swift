@@ -70,6 +70,13 @@ final class PartitionHandOver {
         }
     }
 
+    /// The partitions this database holds a line of.
+    func claimedPartitions() throws -> Set<TopicPartition> {
+        try store.read { db in
+            Set(try ChangelogLines.all(db).map { TopicPartition(topic: $0.topic, partition: $0.partition) })
+        }
+    }
+
     /// Deletes the rows, offsets, line and unsent changelog records of `partitions` from this database:
     /// they belong to their next owner.
     func drop(_ partitions: [TopicPartition]) throws {
