@@ -5,7 +5,10 @@ Produces N events once to a development broker (librdkafka's mock cluster, bench
 measures on that topic, one system after the other:
   raw         kcat reading every message and discarding it: the raw librdkafka baseline;
   eddy        `eddy run` to the last offset with the output topic off, on (outbox + relay), and
-              counts-only (`--store-events false`, skipped when the binary lacks the option);
+              counts-only (`--store-events false`), each with the changelog off, then output-off and
+              counts-only again with the changelog on (its cost);
+  restore     `eddy mirror` rebuilding, from the changelog the changelog-on run wrote, every row of
+              that run's state: how fast a new owner restores partitions;
   quix        Quix Streams computing the same per-minute counts, exactly-once and at-least-once
               (bench/quix_peer.py, in the virtual environment of bench/requirements.txt).
 For each: steady events/s (from the first message or committed batch, so after the group join), the
@@ -139,9 +142,9 @@ def logins_counted(db):
         return connection.execute("SELECT COALESCE(SUM(logins), 0) FROM login_counts").fetchone()[0]
 
 
-def knows_store_events(eddy):
-    """Whether `eddy run --help` lists --store-events (added on another branch)."""
-    return "--store-events" in subprocess.run([eddy, "run", "--help"], capture_output=True, text=True).stdout
+def knows_option(eddy, option):
+    """Whether `eddy run --help` lists `option` (an earlier binary, measured as a baseline, may not)."""
+    return option in subprocess.run([eddy, "run", "--help"], capture_output=True, text=True).stdout
 
 
 def wait_for_first_commit(process, db, port, deadline, log):
@@ -203,23 +206,67 @@ def eddy_run(eddy, bootstrap, expected, workdir, logdir, name, extra):
             "valid_counted": logins_counted(db), **commit_latency(metrics)}
 
 
-def eddy_variants(eddy):
-    """(name, label, extra arguments) of each eddy run; counts-only only when the binary knows the option."""
-    variants = [
-        ("eddy-outbox-off", "eddy run, output topic off", ["--output-topic", ""]),
-        ("eddy-outbox-on", "eddy run, output topic on (outbox + relay)", ["--output-topic", OUTPUT_TOPIC]),
+def eddy_variants():
+    """(name, label, extra arguments, changelog on) of each eddy run."""
+    off, counts_only = ["--output-topic", ""], ["--output-topic", "", "--store-events", "false"]
+    return [
+        ("eddy-outbox-off", "eddy run, output topic off", off, False),
+        ("eddy-outbox-on", "eddy run, output topic on (outbox + relay)", ["--output-topic", OUTPUT_TOPIC], False),
+        ("eddy-counts-only", "eddy run, counts only (no login_events)", counts_only, False),
+        ("eddy-changelog", "eddy run, output off, changelog on", off, True),
+        ("eddy-counts-only-changelog", "eddy run, counts only, changelog on", counts_only, True),
     ]
-    if knows_store_events(eddy):
-        variants.append(("eddy-counts-only", "eddy run, counts only (no login_events)",
-                         ["--output-topic", "", "--store-events", "false"]))
-    else:
-        print(f"notice: {eddy} has no --store-events option; skipping the counts-only variant", flush=True)
-    return variants
+
+
+def variant_arguments(binary, extra, changelog):
+    """The arguments of a variant for `binary`, or None when the binary cannot run it (an earlier build
+    measured as a baseline may lack the changelog or --store-events)."""
+    if "--store-events" in extra and not knows_option(binary, "--store-events"):
+        return None
+    if not knows_option(binary, "--changelog-topic"):
+        return None if changelog else extra
+    return extra if changelog else extra + ["--changelog-topic", "off"]
+
+
+def changelog_topics(partitions):
+    """The changelog topic of every changelog-on variant's group, {name: partitions}."""
+    return {f"bench-{name}-changelog": partitions for name, _, _, on in eddy_variants() if on}
+
+
+def mirror_restore(eddy, bootstrap, group, valid_events, workdir, logdir):
+    """`eddy mirror` of `group`'s changelog into a new file, until it holds every valid event counted:
+    rows restored per second, the rate at which a new owner rebuilds partitions."""
+    db, log = workdir / "mirror.db", logdir / "eddy-restore.log"
+    started = time.monotonic()
+    with open(log, "wb") as output:
+        process = subprocess.Popen([eddy, "mirror", "--brokers", bootstrap, "--group", group, "--db", str(db),
+                                    "--log-level", "warning"], stdout=output, stderr=output)
+    try:
+        def counted():
+            try:
+                return logins_counted(db) >= valid_events
+            except sqlite3.OperationalError:
+                return False
+        finished = wait_until(counted, process, started + 900, log)
+        rss = peak_rss_mb(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        rows = sum(connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                   for table in ("login_events", "login_counts", "login_event_minutes", "failed_messages"))
+        events = connection.execute("SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets").fetchone()[0]
+    seconds = finished - started
+    return {"system": "eddy-restore", "label": "restore: eddy mirror of that changelog", "events": events,
+            "events_per_second": events / seconds, "rows": rows, "rows_per_second": rows / seconds,
+            "wall_seconds": seconds, "peak_rss_mb": rss}
 
 
 def agreed_valid_count(eddy_rows):
-    """The valid events every eddy run counted in login_counts; the runs must agree."""
-    counts = {row["system"]: row["valid_counted"] for row in eddy_rows}
+    """The valid events every eddy run (and the restore) counted in login_counts; they must agree."""
+    counts = {row["system"]: row["valid_counted"] for row in eddy_rows if "valid_counted" in row}
     if len(set(counts.values())) != 1:
         sys.exit(f"the eddy runs counted different numbers of valid events: {counts}")
     return next(iter(counts.values()))
@@ -283,11 +330,19 @@ def measure_eddy(eddy, bootstrap, events, logdir, baseline=None):
     binaries = [("baseline-", "baseline: ", baseline)] if baseline else []
     binaries.append(("", "", eddy))
     with tempfile.TemporaryDirectory(prefix="eddy-bench-") as workdir:
-        for name, label, extra in eddy_variants(eddy):
+        for name, label, extra, changelog in eddy_variants():
             for prefix, title, binary in binaries:
+                arguments = variant_arguments(binary, extra, changelog)
+                if arguments is None:
+                    print(f"notice: {binary} has no changelog; skipping {label}", flush=True)
+                    continue
                 print(f"{title}{label}...", flush=True)
                 rows.append({"system": prefix + name, "label": title + label,
-                             **eddy_run(binary, bootstrap, events, pathlib.Path(workdir), logdir, prefix + name, extra)})
+                             **eddy_run(binary, bootstrap, events, pathlib.Path(workdir), logdir, prefix + name, arguments)})
+        if knows_option(eddy, "--changelog-topic"):
+            print("restore: eddy mirror of the changelog of the changelog-on run...", flush=True)
+            valid = next(row["valid_counted"] for row in rows if row["system"] == "eddy-changelog")
+            rows.append(mirror_restore(eddy, bootstrap, "bench-eddy-changelog", valid, pathlib.Path(workdir), logdir))
     return rows
 
 
@@ -330,7 +385,7 @@ def main():
     if not peer:
         print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
     load_before = os.getloadavg()
-    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions,
+    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions, **changelog_topics(args.partitions),
               **(quix_topics(args.peer_python, args.partitions) if peer else {})}
     logdir = pathlib.Path(args.json).parent / "logs"
     logdir.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,8 @@ public struct ChangelogHistory {
     private var lines: [Int64: (epoch: Int64, order: Int64)] = [:]
     /// The chunks of each change set and snapshot, by chunk number: the first copy of each.
     private var chunks: [SetKey: [Int: (offset: Int64, chunk: ChangelogRecord.Chunk)]] = [:]
-    private var highestEpoch: Int64 = 0
+    /// The highest epoch of any record added: a new claim takes the next one.
+    public private(set) var highestEpoch: Int64 = 0
 
     public init() {}
 

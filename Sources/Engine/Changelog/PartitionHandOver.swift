@@ -99,9 +99,21 @@ final class PartitionHandOver {
             let record = try ChangelogRecord(decoding: Array(value), withPayload: false)
             if record.sourceTopic == partition.topic { history.add(record, at: offset) }
         }
-        let plan = try history.plan()
         let (local, unsent) = try store.read { db in
             (try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition), try unsentRecords(partition, db))
+        }
+        let plan: RestorePlan?
+        do {
+            plan = try history.plan()
+        } catch {
+            guard local != nil else { throw ChangelogError("\(partition) cannot be restored: \(error)") }
+            // This database holds the partition: its snapshot makes the history whole again.
+            logger.warning("\(partition): \(error); claiming it again with a snapshot of the state this database holds")
+            try store.write { db in
+                let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+                try claim(partition, epoch: history.highestEpoch + 1, base: .snapshot, rows: rows, db)
+            }
+            return
         }
         if let plan {
             if let local, isCurrent(local, plan) {

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+/// A partition's rows as change sets: a snapshot read from one database rebuilds them exactly in
+/// another, deletes and later versions apply in order, and what does not belong is refused.
+@Suite struct PartitionRowsTests {
+    private let table = PartitionedTable(
+        name: "items", columns: ["topic", "partition", "id", "label", "weight", "blob"], key: ["topic", "partition", "id"]
+    )
+    private let schema = Migration(
+        name: "0100_items",
+        sql: """
+            CREATE TABLE items (topic TEXT NOT NULL, partition INTEGER NOT NULL, id INTEGER NOT NULL, label TEXT, weight REAL, blob BLOB,
+                                local_note TEXT, PRIMARY KEY (topic, partition, id))
+            """
+    )
+
+    private func store(_ directory: TemporaryDirectory, _ name: String) throws -> Store {
+        let store = try Store(path: directory.file(name))
+        try Migrations.apply(to: store, workload: [schema])
+        return store
+    }
+
+    private func rows(_ store: Store, partition: Int32 = 1) throws -> [[DatabaseValue]] {
+        try store.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT topic, partition, id, label, weight, blob FROM items WHERE partition = ? ORDER BY id", arguments: [partition]
+            ).map { row in (0..<6).map { row[$0] as DatabaseValue } }
+        }
+    }
+
+    @Test func aSnapshotRebuildsThePartitionExactlyElsewhere() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = try store(directory, "a.db")
+        let target = try store(directory, "b.db")
+        try source.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO items VALUES ('t', 1, 1, 'plain', 1.5, x'00ff', 'here only'), ('t', 1, 2, NULL, NULL, NULL, NULL),
+                        ('t', 1, 3, 'ünïcødé "quoted"', -0.0, x'', NULL), ('t', 2, 1, 'other partition', 2, NULL, NULL)
+                    """
+            )
+        }
+        try target.write { db in
+            try db.execute(sql: "INSERT INTO items VALUES ('t', 1, 9, 'stale', 0, NULL, NULL), ('t', 2, 7, 'kept', 0, NULL, NULL)")
+        }
+        var chunks: [[UInt8]] = []
+        var changes = ChangeSet()
+        try source.read { db in
+            try PartitionRows(tables: [table], topic: "t", partition: 1).snapshot(db, into: &changes, flushBytes: 30) { full in
+                chunks.append(full.bytes)
+                full = ChangeSet()
+            }
+        }
+        chunks.append(changes.bytes)
+        #expect(chunks.count > 1, "a small flush size cuts the snapshot into chunks, each complete in itself")
+        let target1 = PartitionRows(tables: [table], topic: "t", partition: 1)
+        try target.write { db in
+            #expect(try target1.delete(db) == 1)
+            for chunk in chunks { try target1.apply(chunk, to: db) }
+        }
+        #expect(try rows(target) == rows(source))
+        #expect(try rows(target, partition: 2).map { $0[3] } == ["kept".databaseValue], "other partitions are left alone")
+    }
+
+    @Test func upsertsAndDeletesApplyInOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = try store(directory, "b.db")
+        var changes = ChangeSet()
+        for (id, label) in [(Int64(1), "first"), (2, "second"), (1, "first again")] {
+            changes.upsert(table)
+            changes.append("t")
+            changes.append(Int64(1))
+            changes.append(id)
+            changes.append(label)
+            changes.append(0.25)
+            changes.append(blob: nil)
+        }
+        changes.delete(table)
+        changes.append("t")
+        changes.append(Int64(1))
+        changes.append(Int64(2))
+        #expect(changes.rowCount == 4)
+        try target.write { db in try PartitionRows(tables: [table], topic: "t", partition: 1).apply(changes.bytes, to: db) }
+        #expect(try rows(target).map { $0[3] } == ["first again".databaseValue])
+    }
+
+    @Test func changesThatDoNotBelongAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = try store(directory, "b.db")
+        let rows = PartitionRows(tables: [table], topic: "t", partition: 1)
+        func refusal(_ build: (inout ChangeSet) -> Void) -> String {
+            var changes = ChangeSet()
+            build(&changes)
+            do {
+                try target.write { db in try rows.apply(changes.bytes, to: db) }
+                return "applied"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let otherPartition = refusal { set in
+            set.upsert(table)
+            for value: DatabaseValue in ["t".databaseValue, 2.databaseValue, 1.databaseValue, .null, .null, .null] { set.append(value) }
+        }
+        #expect(otherPartition.contains("belongs to another partition"), "\(otherPartition)")
+        let unknownTable = refusal { set in
+            set.upsert(PartitionedTable(name: "sqlite_master", columns: ["topic", "partition"], key: ["topic", "partition"]))
+            set.append("t")
+            set.append(Int64(1))
+        }
+        #expect(unknownTable.contains("holds no partitioned rows here"), "\(unknownTable)")
+        let unknownColumn = refusal { set in
+            set.upsert(PartitionedTable(name: "items", columns: ["topic", "partition", "local_note"], key: ["topic", "partition"]))
+            set.append("t")
+            set.append(Int64(1))
+            set.append("x")
+        }
+        #expect(unknownColumn.contains("does not know"), "\(unknownColumn)")
+        var truncated = ChangeSet()
+        truncated.upsert(table)
+        truncated.append("t")
+        let cut = refusal { $0.append(contentsOf: truncated) }
+        #expect(cut.contains("cut short"), "\(cut)")
+        #expect(try self.rows(target).isEmpty, "nothing of a refused change set stays")
+    }
+}
