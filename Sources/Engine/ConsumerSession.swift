@@ -102,6 +102,11 @@ final class ConsumerSession<W: Workload> {
         for partition in due { released[partition] = nil }
     }
 
+    /// Writes the changelog snapshots that are due for the assigned partitions.
+    func snapshotDue() throws {
+        try handOver?.snapshotDue(assigned)
+    }
+
     /// Once an assignment is complete, this database holds the assigned partitions only: those revoked
     /// and not given back, and those it held before a restart that went to other instances, leave it.
     private func dropUnassigned() throws {

@@ -42,7 +42,7 @@ public final class EngineStats: Sendable {
     /// The longest a batch transaction took to commit, writing included.
     public var longestCommit: Duration { .microseconds(longestCommitMicroseconds.load(ordering: .relaxed)) }
 
-    /// Outbox records the broker acknowledged.
+    /// Output-topic records the broker acknowledged.
     public var published: Int { publishedCount.load(ordering: .relaxed) }
 
     /// A partition's state is being rebuilt from the changelog.
@@ -64,6 +64,11 @@ public final class EngineStats: Sendable {
 
     func recordRestoreDuration(_ seconds: Double) {
         metrics.restoreSeconds.recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    func recordChangelogSent(_ records: Int) {
+        guard records > 0 else { return }
+        metrics.changelogSent.increment(by: records)
     }
 
     func recordPublished(_ records: Int) {

@@ -17,6 +17,7 @@ final class Housekeeping<W: Workload> {
     private var observation: IntervalTimer
     private var failedRuns: IntervalTimer
     private var pruning: IntervalTimer
+    private var snapshots = IntervalTimer(every: .seconds(10))
     private var pruneReport = IntervalTimer(every: .seconds(10))
     private var prunedSinceReport: [String: Int] = [:]
     private var paused = false
@@ -50,6 +51,7 @@ final class Housekeeping<W: Workload> {
         // A revoke is normally followed by an assignment within the rebalance; when none came, the
         // partitions' rows leave anyway.
         try session.dropReleased(olderThan: .seconds(30))
+        if snapshots.isDue() { try session.snapshotDue() }
         try applyOutboxBackpressure(session)
     }
 

@@ -78,6 +78,8 @@ public final class OutboxRelay: Service, Sendable {
         var inFlight: Int { producedTotal - acknowledgements.withLock { $0.total } }
         var lastFailureLog: ContinuousClock.Instant?
         var lastSettle = ContinuousClock.now
+        /// Changelog records produced and not yet acknowledged: counted apart from the output topic's.
+        var changelogIDs: Set<UInt64> = []
 
         /// Marks acknowledged rows sent; rows that failed are read again from the database. Unless
         /// `force`, waits until enough acknowledgements or time accumulated.
@@ -96,7 +98,9 @@ public final class OutboxRelay: Service, Sendable {
             if !sent.isEmpty {
                 let timestamp = now()
                 try store.write { db in try Outbox.markSent(db, ids: sent, now: timestamp) }
-                stats.recordPublished(sent.count)
+                let changelogRecords = changelogIDs.isEmpty ? 0 : sent.reduce(0) { $0 + (changelogIDs.remove(UInt64($1)) == nil ? 0 : 1) }
+                stats.recordPublished(sent.count - changelogRecords)
+                stats.recordChangelogSent(changelogRecords)
             }
             if let first = failed.min(by: { $0.0 < $1.0 }) {
                 cursor = min(cursor, Int64(first.0) - 1)
@@ -126,6 +130,7 @@ public final class OutboxRelay: Service, Sendable {
                 }
                 for record in records {
                     try produce(record, producer)
+                    if record.channel == .changelog { changelogIDs.insert(UInt64(record.id)) }
                     cursor = record.id
                 }
                 produced = records.count

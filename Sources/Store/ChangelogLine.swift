@@ -11,8 +11,15 @@ public struct ChangelogLine: Sendable, Equatable {
     public var parent: (line: Int64, seq: Int64)?
     /// Unix seconds.
     public var claimedAt: Int64
+    /// Unix seconds: when the snapshot (or the start from nothing) that the state is built on was
+    /// written; the next snapshot is due an interval later.
+    public var snapshotAt: Int64
 
-    public init(topic: String, partition: Int32, line: Int64, epoch: Int64, seq: Int64, parent: (line: Int64, seq: Int64)?, claimedAt: Int64) {
+    public init(
+        topic: String, partition: Int32, line: Int64, epoch: Int64, seq: Int64, parent: (line: Int64, seq: Int64)?, claimedAt: Int64,
+        snapshotAt: Int64
+    ) {
+        self.snapshotAt = snapshotAt
         self.topic = topic
         self.partition = partition
         self.line = line
@@ -25,6 +32,6 @@ public struct ChangelogLine: Sendable, Equatable {
     public static func == (lhs: ChangelogLine, rhs: ChangelogLine) -> Bool {
         lhs.topic == rhs.topic && lhs.partition == rhs.partition && lhs.line == rhs.line && lhs.epoch == rhs.epoch
             && lhs.seq == rhs.seq && lhs.parent?.line == rhs.parent?.line && lhs.parent?.seq == rhs.parent?.seq
-            && lhs.claimedAt == rhs.claimedAt
+            && lhs.claimedAt == rhs.claimedAt && lhs.snapshotAt == rhs.snapshotAt
     }
 }

@@ -7,14 +7,17 @@ public enum ChangelogLines {
     public static func load(_ db: Database, topic: String, partition: Int32) throws -> ChangelogLine? {
         try Row.fetchOne(
             db,
-            sql: "SELECT line, epoch, seq, parent_line, parent_seq, claimed_at FROM changelog_lines WHERE topic = ? AND partition = ?",
+            sql: """
+                SELECT line, epoch, seq, parent_line, parent_seq, claimed_at, snapshot_at FROM changelog_lines
+                WHERE topic = ? AND partition = ?
+                """,
             arguments: [topic, partition]
         ).map { row in
             let parentLine: Int64? = row[3]
             let parentSeq: Int64? = row[4]
             return ChangelogLine(
                 topic: topic, partition: partition, line: row[0], epoch: row[1], seq: row[2],
-                parent: parentLine.map { ($0, parentSeq ?? 0) }, claimedAt: row[5]
+                parent: parentLine.map { ($0, parentSeq ?? 0) }, claimedAt: row[5], snapshotAt: row[6]
             )
         }
     }
@@ -28,10 +31,12 @@ public enum ChangelogLines {
     public static func save(_ db: Database, _ line: ChangelogLine) throws {
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO changelog_lines (topic, partition, line, epoch, seq, parent_line, parent_seq, claimed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO changelog_lines (topic, partition, line, epoch, seq, parent_line, parent_seq, claimed_at, snapshot_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [line.topic, line.partition, line.line, line.epoch, line.seq, line.parent?.line, line.parent?.seq, line.claimedAt]
+            arguments: [
+                line.topic, line.partition, line.line, line.epoch, line.seq, line.parent?.line, line.parent?.seq, line.claimedAt, line.snapshotAt,
+            ]
         )
     }
 
@@ -42,6 +47,11 @@ public enum ChangelogLines {
             sql: "UPDATE changelog_lines SET seq = seq + 1 WHERE topic = ? AND partition = ? RETURNING line, epoch, seq"
         )
         return try Row.fetchOne(statement, arguments: [topic, partition]).map { ($0[0], $0[1], $0[2]) }
+    }
+
+    /// Records that a snapshot of the partition was written at `time` (unix seconds).
+    public static func recordSnapshot(_ db: Database, topic: String, partition: Int32, at time: Int64) throws {
+        try db.execute(sql: "UPDATE changelog_lines SET snapshot_at = ? WHERE topic = ? AND partition = ?", arguments: [time, topic, partition])
     }
 
     public static func delete(_ db: Database, topic: String, partition: Int32) throws {

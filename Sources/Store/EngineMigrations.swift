@@ -73,6 +73,7 @@ CREATE TABLE changelog_lines (
     parent_line INTEGER,          -- NULL when the line starts from nothing or from its own snapshot
     parent_seq  INTEGER,
     claimed_at  INTEGER NOT NULL, -- unix seconds
+    snapshot_at INTEGER NOT NULL, -- unix seconds: when the snapshot (or the start) the state is built on was written
     PRIMARY KEY (topic, partition)
 ) WITHOUT ROWID;
 

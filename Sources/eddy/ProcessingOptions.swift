@@ -15,6 +15,14 @@ struct ProcessingOptions: ParsableArguments {
     )
     var changelogTopic: String = Env.string("EDDY_CHANGELOG_TOPIC", default: "")
 
+    @Option(
+        help: """
+            How often each partition's owner writes a snapshot of its state to the changelog; the changelog topic Eddy \
+            creates keeps six of these intervals. [env: EDDY_CHANGELOG_SNAPSHOT_INTERVAL]
+            """
+    )
+    var changelogSnapshotInterval: TimeSpan = Env.timeSpan("EDDY_CHANGELOG_SNAPSHOT_INTERVAL", default: "1h")
+
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The most messages in one transaction. [env: EDDY_BATCH_SIZE]")
@@ -46,6 +54,9 @@ struct ProcessingOptions: ParsableArguments {
         try Env.check()
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
         guard !changelogTopic.contains(where: \.isWhitespace) else { throw ValidationError("--changelog-topic must be a topic name or off") }
+        guard changelogSnapshotInterval.seconds >= 1 else {
+            throw ValidationError("--changelog-snapshot-interval must be at least 1s; got \(changelogSnapshotInterval)")
+        }
         guard (1...1_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000000; got \(batchSize)") }
         guard (1...60_000).contains(batchLatency.milliseconds) else {
             throw ValidationError("--batch-latency must be between 1ms and 60s; got \(batchLatency)")
@@ -86,10 +97,11 @@ struct ProcessingOptions: ParsableArguments {
 
     /// The changelog's topic and client settings, or `nil` when `--changelog-topic off`.
     func changelogSettings(_ kafka: KafkaConfig) -> ChangelogSettings? {
-        switch changelogTopic {
+        let interval = Duration.milliseconds(changelogSnapshotInterval.milliseconds)
+        return switch changelogTopic {
         case "off": nil
-        case "": ChangelogSettings(topic: ChangelogSettings.defaultTopic(group: group), kafka: kafka)
-        default: ChangelogSettings(topic: changelogTopic, kafka: kafka)
+        case "": ChangelogSettings(topic: ChangelogSettings.defaultTopic(group: group), kafka: kafka, snapshotInterval: interval)
+        default: ChangelogSettings(topic: changelogTopic, kafka: kafka, snapshotInterval: interval)
         }
     }
 }

@@ -34,14 +34,19 @@ final class ChangelogHistoryTests: XCTestCase {
             }
         }
 
+        /// Each record is written 10 s after the one before.
         mutating func append(_ record: ChangelogRecord) -> Int64 {
+            var record = record
+            record.time = Int64(records.count) * 10
             records.append(record)
             return Int64(records.count - 1)
         }
 
+        /// The plan of the whole log, or of what is left once retention deleted the records before `first`.
         func plan(droppingBefore first: Int64 = 0) throws -> RestorePlan? {
             var history = ChangelogHistory()
-            for (offset, record) in records.enumerated() where offset >= first { history.add(record, at: Int64(offset)) }
+            for (offset, record) in records.enumerated() { history.add(record, at: Int64(offset)) }
+            history.forget(before: first)
             return try history.plan()
         }
     }
@@ -101,6 +106,7 @@ final class ChangelogHistoryTests: XCTestCase {
         XCTAssertEqual(plan.seq, 1)
         XCTAssertEqual(plan.records, kept + own)
         XCTAssertEqual(plan.highestEpoch, 2)
+        XCTAssertEqual(plan.baseTime, 0, "built on A's claim from nothing, the first record")
     }
 
     func testANewClaimWithNothingWrittenYetResumesWhereItsParentStopped() throws {
@@ -165,6 +171,7 @@ final class ChangelogHistoryTests: XCTestCase {
         let plan = try XCTUnwrap(log.plan())
         XCTAssertEqual(plan.seq, 3)
         XCTAssertEqual(plan.records, snapshot + after, "the torn snapshot of set 3 is not used; the complete one of set 2 is")
+        XCTAssertEqual(plan.baseTime, snapshot[1] * 10, "the state is built on the snapshot written with its last chunk")
         // Retention dropped everything before the snapshot, the claim too: the same plan.
         XCTAssertEqual(try log.plan(droppingBefore: snapshot[0]), plan)
     }

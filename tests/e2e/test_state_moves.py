@@ -30,7 +30,8 @@ class Instance:
         """Starts the instance; with `wait`, until it has partitions."""
         self.runs += 1
         self.log = self.tmp_path / f"{self.name}-{self.runs}.log"
-        self.process = helpers.run_eddy(self.eddy_bin, self.bootstrap, self.db, self.log)
+        # Snapshots every few seconds, so that partitions move while their lines hold snapshots.
+        self.process = helpers.run_eddy(self.eddy_bin, self.bootstrap, self.db, self.log, "--changelog-snapshot-interval", "4s")
         if wait:
             assert helpers.wait_for_log(self.log, "partitions assigned", timeout=60), f"{self.name} got no partitions in 60 s"
         return self
@@ -137,6 +138,8 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
         restored = [i.name for i in everyone if "restored from the changelog" in "".join(
             p.read_text(errors="replace") for p in tmp_path.glob(f"{i.name}-*.log"))]
         assert restored, "no partition was ever restored from the changelog"
+        logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))
+        assert "snapshot written to the changelog" in logs, "no snapshot was written"
     finally:
         for process in (producer, mirror):
             process.kill()

@@ -27,6 +27,13 @@ public struct ChangelogHistory {
         var epoch: Int64
         var base: ChangelogRecord.Base
         var offset: Int64
+        var time: Int64
+    }
+
+    private struct Part {
+        var offset: Int64
+        var chunk: ChangelogRecord.Chunk
+        var time: Int64
     }
 
     private var claims: [Int64: Claim] = [:]
@@ -34,7 +41,7 @@ public struct ChangelogHistory {
     /// first record when the claim expired).
     private var lines: [Int64: (epoch: Int64, order: Int64)] = [:]
     /// The chunks of each change set and snapshot, by chunk number: the first copy of each.
-    private var chunks: [SetKey: [Int: (offset: Int64, chunk: ChangelogRecord.Chunk)]] = [:]
+    private var chunks: [SetKey: [Int: Part]] = [:]
     /// The highest epoch of any record added: a new claim takes the next one.
     public private(set) var highestEpoch: Int64 = 0
 
@@ -46,13 +53,24 @@ public struct ChangelogHistory {
         switch record.body {
         case .claim(let base):
             guard claims[record.line] == nil else { return }
-            claims[record.line] = Claim(epoch: record.epoch, base: base, offset: offset)
+            claims[record.line] = Claim(epoch: record.epoch, base: base, offset: offset, time: record.time)
             lines[record.line] = (record.epoch, offset)
         case .changes(let chunk), .snapshot(let chunk):
             if lines[record.line] == nil { lines[record.line] = (record.epoch, offset) }
             let key = SetKey(isSnapshot: record.body.isSnapshot, line: record.line, seq: chunk.seq)
-            if chunks[key]?[chunk.index] == nil { chunks[key, default: [:]][chunk.index] = (offset, chunk) }
+            if chunks[key]?[chunk.index] == nil { chunks[key, default: [:]][chunk.index] = Part(offset: offset, chunk: chunk, time: record.time) }
         }
+    }
+
+    /// Forgets the records before changelog offset `offset`: the topic's retention deleted them.
+    public mutating func forget(before offset: Int64) {
+        claims = claims.filter { $0.value.offset >= offset }
+        for (key, parts) in chunks {
+            let kept = parts.filter { $0.value.offset >= offset }
+            chunks[key] = kept.isEmpty ? nil : kept
+        }
+        let alive = Set(claims.keys).union(chunks.keys.map(\.line))
+        lines = lines.filter { alive.contains($0.key) }
     }
 
     public var isEmpty: Bool { lines.isEmpty }
@@ -67,7 +85,7 @@ public struct ChangelogHistory {
             if let state = resolve(line, upTo: nil, visited: &visited) {
                 return RestorePlan(
                     line: line, epoch: epoch, seq: state.seq, nextSourceOffset: state.nextSourceOffset, records: state.records,
-                    highestEpoch: highestEpoch
+                    highestEpoch: highestEpoch, baseTime: state.baseTime
                 )
             }
         }
@@ -81,6 +99,8 @@ public struct ChangelogHistory {
         var seq: Int64
         var nextSourceOffset: Int64?
         var records: [Int64]
+        /// When the snapshot or the claim from nothing at the bottom of the state was written.
+        var baseTime: Int64
     }
 
     /// The state of `line` after its change set `target` (or after as many as are complete), or `nil`
@@ -94,12 +114,12 @@ public struct ChangelogHistory {
             guard let claim = claims[line] else { return nil }
             switch claim.base {
             case .empty:
-                state = State(seq: 0, nextSourceOffset: nil, records: [])
+                state = State(seq: 0, nextSourceOffset: nil, records: [], baseTime: claim.time)
             case .snapshot:
                 return nil
             case .parent(let parent, let seq):
                 guard let base = resolve(parent, upTo: seq, visited: &visited) else { return nil }
-                state = State(seq: 0, nextSourceOffset: base.nextSourceOffset, records: base.records)
+                state = State(seq: 0, nextSourceOffset: base.nextSourceOffset, records: base.records, baseTime: base.baseTime)
             }
         }
         while target.map({ state.seq < $0 }) ?? true, let next = complete(SetKey(isSnapshot: false, line: line, seq: state.seq + 1)) {
@@ -115,14 +135,14 @@ public struct ChangelogHistory {
         let seqs = chunks.keys.filter { key in key.isSnapshot && key.line == line && key.seq <= target ?? .max }.map(\.seq)
         for seq in seqs.sorted(by: >) {
             if let snapshot = complete(SetKey(isSnapshot: true, line: line, seq: seq)) {
-                return State(seq: seq, nextSourceOffset: snapshot.nextSourceOffset, records: snapshot.records)
+                return State(seq: seq, nextSourceOffset: snapshot.nextSourceOffset, records: snapshot.records, baseTime: snapshot.time)
             }
         }
         return nil
     }
 
     /// The offsets of a set's chunks in order, when every one of them is there.
-    private func complete(_ key: SetKey) -> (records: [Int64], nextSourceOffset: Int64?)? {
+    private func complete(_ key: SetKey) -> (records: [Int64], nextSourceOffset: Int64?, time: Int64)? {
         guard let parts = chunks[key], let last = parts.values.first(where: { $0.chunk.isLast }) else { return nil }
         let count = last.chunk.index + 1
         guard parts.count >= count else { return nil }
@@ -132,7 +152,7 @@ public struct ChangelogHistory {
             guard let part = parts[index] else { return nil }
             records.append(part.offset)
         }
-        return (records, last.chunk.nextSourceOffset)
+        return (records, last.chunk.nextSourceOffset, last.time)
     }
 }
 

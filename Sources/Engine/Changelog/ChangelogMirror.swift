@@ -70,8 +70,11 @@ public final class ChangelogMirror: Service, Sendable {
     }
 
     private func update(_ state: inout Followed, _ log: TopicPartition, _ reader: KafkaPartitionReader, _ applier: PlanApplier) throws {
-        let high = try reader.watermarks(log, timeoutMilliseconds: 10_000).high
+        let (low, high) = try reader.watermarks(log, timeoutMilliseconds: 10_000)
         guard high > state.position else { return }
+        // What retention deleted cannot be read again: plans use only what the log still holds.
+        for topic in state.histories.keys { state.histories[topic]?.forget(before: low) }
+        state.position = max(state.position, low)
         var touched: Set<String> = []
         try reader.read(log, from: state.position, to: high) { offset, value in
             guard let value else { return }
@@ -106,7 +109,8 @@ public final class ChangelogMirror: Service, Sendable {
                 try ChangelogLines.save(
                     db,
                     ChangelogLine(
-                        topic: topic, partition: log.partition, line: plan.line, epoch: plan.epoch, seq: plan.seq, parent: nil, claimedAt: Self.now()
+                        topic: topic, partition: log.partition, line: plan.line, epoch: plan.epoch, seq: plan.seq, parent: nil,
+                        claimedAt: Self.now(), snapshotAt: plan.baseTime
                     )
                 )
             }

@@ -9,12 +9,23 @@ public struct ChangelogSettings: Sendable {
     /// How long a partition that leaves waits for its changelog records to reach the broker before its
     /// rows are dropped; whatever is left is processed again by the next owner.
     public var handOverTimeout: Duration
+    /// How often each partition's owner writes a snapshot of its rows to the changelog, counted from
+    /// the snapshot its state is built on. The topic's retention must be longer (Eddy creates it with
+    /// ``retention``).
+    public var snapshotInterval: Duration
 
-    public init(topic: String, kafka: KafkaConfig, handOverTimeout: Duration = .seconds(10)) {
+    public init(topic: String, kafka: KafkaConfig, handOverTimeout: Duration = .seconds(10), snapshotInterval: Duration = defaultSnapshotInterval) {
+        self.snapshotInterval = snapshotInterval
         self.topic = topic
         self.kafka = kafka
         self.handOverTimeout = handOverTimeout
     }
+
+    public static let defaultSnapshotInterval = Duration.seconds(3_600)
+
+    /// How long the changelog topic keeps records when Eddy creates it: six snapshot intervals, so that
+    /// every partition has complete snapshots in it even when its owners fail to write one or two.
+    public var retention: Duration { snapshotInterval * 6 }
 
     /// `<group>-changelog`: one changelog per consumer group.
     public static func defaultTopic(group: String) -> String {

@@ -4,13 +4,23 @@ import Logging
 /// The changelog topic's shape: one partition per source partition, never compacted.
 enum ChangelogTopic {
     /// Not compacted: the restore rule needs every record of a line, and compaction could keep a torn
-    /// or zombie record as the last of its key (docs/architecture.md).
-    static let settings = ["cleanup.policy": "delete", "retention.ms": "-1"]
+    /// or zombie record as the last of its key (docs/architecture.md). Bounded by time instead: segments
+    /// roll every snapshot interval, so retention deletes what every partition's latest snapshot made
+    /// useless.
+    static func settings(_ changelog: ChangelogSettings) -> [String: String] {
+        [
+            "cleanup.policy": "delete",
+            "retention.ms": "\(Int64(changelog.retention / .milliseconds(1)))",
+            "segment.ms": "\(Int64(changelog.snapshotInterval / .milliseconds(1)))",
+        ]
+    }
 
     /// Creates `topic` when it is missing, with as many partitions as the largest source topic.
     /// - Throws: ``ChangelogError`` when it has fewer partitions than a source topic, or is missing and
     ///   cannot be created, saying how to create it by hand; `KafkaError` when the cluster does not answer.
-    static func ensure(_ topic: String, sources: [String], inspector: KafkaInspector, logger: Logger) throws {
+    static func ensure(_ changelog: ChangelogSettings, sources: [String], inspector: KafkaInspector, logger: Logger) throws {
+        let topic = changelog.topic
+        let settings = settings(changelog)
         let known = try inspector.topicPartitionCounts(timeoutMilliseconds: 10_000)
         let needed = sources.compactMap { known[$0] }.max() ?? 1
         let names = sources.joined(separator: ", ")

@@ -46,7 +46,7 @@ final class PartitionHandOver {
     ///   when it cannot be read; what SQLite throws. A partition whose restore failed is left as it was.
     func takeOver(_ partitions: [TopicPartition]) throws {
         if !topicChecked {
-            try ChangelogTopic.ensure(settings.topic, sources: sources, inspector: inspector, logger: logger)
+            try ChangelogTopic.ensure(settings, sources: sources, inspector: inspector, logger: logger)
             topicChecked = true
         }
         for partition in partitions { try takeOver(partition) }
@@ -75,6 +75,33 @@ final class PartitionHandOver {
         try store.read { db in
             Set(try ChangelogLines.all(db).map { TopicPartition(topic: $0.topic, partition: $0.partition) })
         }
+    }
+
+    /// Writes a snapshot of each of `partitions` whose last one (or the start from nothing) is older than
+    /// the snapshot interval: it lets the changelog's time retention delete the records before it, and a
+    /// restore start from it.
+    /// - Returns: the partitions snapshotted.
+    @discardableResult
+    func snapshotDue(_ partitions: Set<TopicPartition>) throws -> [TopicPartition] {
+        let time = now()
+        let due = try store.read { db in
+            try partitions.filter { partition in
+                guard let line = try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition) else { return false }
+                return time - line.snapshotAt >= Int64(settings.snapshotInterval / .seconds(1))
+            }
+        }
+        let ordered = due.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        for partition in ordered {
+            let started = ContinuousClock.now
+            let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+            try store.write { db in
+                guard let line = try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition) else { return }
+                try writer.appendSnapshot(db, line, rows: rows, now: time)
+                try ChangelogLines.recordSnapshot(db, topic: partition.topic, partition: partition.partition, at: time)
+            }
+            logger.info("\(partition): snapshot written to the changelog", metadata: ["seconds": "\(ContinuousClock.now - started)"])
+        }
+        return ordered
     }
 
     /// Deletes the rows, offsets, line and unsent changelog records of `partitions` from this database:
@@ -153,7 +180,9 @@ final class PartitionHandOver {
             if let next = plan.nextSourceOffset {
                 try ConsumerOffsets.save(db, [PartitionOffset(topic: partition.topic, partition: partition.partition, nextOffset: next)], now: now())
             }
-            try claim(partition, epoch: plan.highestEpoch + 1, base: .parent(line: plan.line, seq: plan.seq), rows: rows, db)
+            try claim(
+                partition, epoch: plan.highestEpoch + 1, base: .parent(line: plan.line, seq: plan.seq), rows: rows, db, baseTime: plan.baseTime
+            )
         }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         stats.recordRestoreDuration(seconds)
@@ -167,12 +196,16 @@ final class PartitionHandOver {
     }
 
     /// Starts a new line for the partition, above every epoch its changelog has seen.
-    private func claim(_ partition: TopicPartition, epoch: Int64, base: ChangelogRecord.Base, rows: PartitionRows, _ db: Database) throws {
+    /// - Parameter baseTime: with a parent, when the snapshot its state is built on was written.
+    private func claim(
+        _ partition: TopicPartition, epoch: Int64, base: ChangelogRecord.Base, rows: PartitionRows, _ db: Database, baseTime: Int64? = nil
+    ) throws {
         var parent: (line: Int64, seq: Int64)?
         if case .parent(let line, let seq) = base { parent = (line, seq) }
+        let time = now()
         let line = ChangelogLine(
             topic: partition.topic, partition: partition.partition, line: Int64.random(in: 1...Int64.max), epoch: epoch, seq: 0,
-            parent: parent, claimedAt: now()
+            parent: parent, claimedAt: time, snapshotAt: baseTime ?? time
         )
         try ChangelogLines.save(db, line)
         try writer.appendClaim(db, line, base: base, now: line.claimedAt)

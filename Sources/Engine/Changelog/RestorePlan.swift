@@ -11,4 +11,7 @@ public struct RestorePlan: Sendable, Equatable {
     public var records: [Int64]
     /// The highest epoch anywhere in the partition's history: a new claim takes the next one.
     public var highestEpoch: Int64
+    /// Unix seconds: when the snapshot (or the claim from nothing) the state is built on was written.
+    /// Records before it may expire once a newer snapshot is in the log.
+    public var baseTime: Int64
 }
