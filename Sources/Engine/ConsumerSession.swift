@@ -116,14 +116,17 @@ final class ConsumerSession<W: Workload> {
         try handOver.drop(Array(others))
     }
 
-    /// Commits everything in hand and hands every partition over.
+    /// Commits everything in hand and hands every partition over; with the changelog on, once their
+    /// records reached the broker, so that their next owners restore all of it. Their rows stay: a
+    /// restart that gets them back resumes without a restore.
     func leave() throws {
         try commitAll()
         handOver(try storedOffsets(for: Array(assigned)))
+        try handOver?.flush(Array(assigned))
     }
 
     /// Commits to Kafka, as a hint for lag tools and the next owner, the offsets committed to SQLite;
-    /// every two seconds at most, since each commit a rebalance overtakes makes the broker refuse it,
+    /// every five seconds at most, since each commit a rebalance overtakes makes the broker refuse it,
     /// and librdkafka then drops the whole assignment (the partitions are lost and taken over again).
     private func hint(_ offsets: [TopicPartition: Int64]) {
         resumeAt.merge(offsets) { $1 }

@@ -46,7 +46,7 @@ def test_the_service_runs_from_a_config_file(eddy_bin, broker_factory, tmp_path)
     db = tmp_path / "from-file.db"
     config = write_config(tmp_path / "eddy.json", {
         "brokers": broker.bootstrap, "db": str(db), "group": "from-file", "batch-size": 500,
-        "batch-latency": "50ms", "output-topic": "", "http": "off",
+        "batch-latency": "50ms", "output-topic": "", "http": "off", "changelog-topic": "off",
         "kafka": {"session.timeout.ms": int(RUN_ENV["EDDY_KAFKA_SESSION_TIMEOUT_MS"])},
     })
     log = tmp_path / "run.log"
@@ -77,6 +77,20 @@ def test_a_bad_config_file_is_one_line_naming_it(eddy_bin, tmp_path, settings, e
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and expected.format(path=config) in lines[0], result.stderr
 
+
+
+def test_a_changelog_topic_that_cannot_be_created_is_named_with_what_to_do(eddy_bin, broker_factory, tmp_path):
+    """The mock broker cannot create topics: Eddy stops with one line naming the topic, its partition
+    count and settings, and the way to run without it."""
+    broker = broker_factory(partitions=4)
+    result = eddy(eddy_bin, "run", "--brokers", broker.bootstrap, "--db", tmp_path / "eddy.db", "--group", "e2e",
+                  "--changelog-topic", "missing-changelog", "--http", "off", env=RUN_ENV, timeout=90)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "the changelog topic missing-changelog does not exist and could not be created" in output, output[-2000:]
+    assert "create it with 4 partitions" in output and "cleanup.policy=delete" in output
+    assert "--changelog-topic off" in output
+    assert "Fatal error" not in output and "Stack" not in output
 
 def test_a_missing_or_broken_config_file_is_named(eddy_bin, tmp_path):
     missing = eddy(eddy_bin, "status", "--config", tmp_path / "none.json")
