@@ -2,6 +2,9 @@
 /// counted for the source partition the events came from.
 struct LoginCountKey: Hashable {
     static let unknown = "unknown"
+    /// Where counts go that are not kept per partition (the changelog off), and counts from before.
+    static let unattributedTopic = ""
+    static let unattributedPartition: Int32 = -1
 
     var windowStart: Int64
     var deviceType: String

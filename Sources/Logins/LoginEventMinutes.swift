@@ -51,8 +51,7 @@ enum LoginEventMinutes {
                 ON CONFLICT (minute_start, topic, partition, offset_block) DO UPDATE SET
                     first_offset = min(first_offset, excluded.first_offset),
                     last_offset = max(last_offset, excluded.last_offset)
-                RETURNING first_offset, last_offset
-                """
+                """ + (changes == nil ? "" : " RETURNING first_offset, last_offset")
         )
         var topics = TopicNames()
         for (key, range) in offsets {

@@ -56,8 +56,8 @@ public struct LoginsWorkload: Workload {
                 deviceType: view.string(.deviceType) ?? LoginCountKey.unknown,
                 locale: view.string(.locale) ?? LoginCountKey.unknown,
                 appVersion: view.string(.appVersion) ?? LoginCountKey.unknown,
-                topic: message.topic,
-                partition: message.partition
+                topic: settings.countsPerPartition ? message.topic : LoginCountKey.unattributedTopic,
+                partition: settings.countsPerPartition ? message.partition : LoginCountKey.unattributedPartition
             )
             batch.counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
@@ -78,6 +78,7 @@ public struct LoginsWorkload: Workload {
     public func apply(_ batch: LoginsBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
         if settings.storeEvents { try insertEvents(batch.events, db, changes) }
         if settings.publishes { try publishEvents(batch, db, now: now) }
+        // The new totals are read back only for the changelog.
         let upsert = try BatchStatement(
             db,
             sql: """
@@ -85,8 +86,7 @@ public struct LoginsWorkload: Workload {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (window_start, device_type, locale, app_version, topic, partition)
                 DO UPDATE SET logins = logins + excluded.logins, updated_at = excluded.updated_at
-                RETURNING logins
-                """
+                """ + (changes == nil ? "" : " RETURNING logins")
         )
         for (key, logins) in batch.counts {
             upsert.bind(key.windowStart, at: 1)

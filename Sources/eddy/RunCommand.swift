@@ -36,7 +36,9 @@ struct RunCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let outputSettings = try output.settings(connection)
         let engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
-        let logins = retention.logins(storeEvents: processing.storeEvents, publishes: outputSettings != nil)
+        let logins = retention.logins(
+            storeEvents: processing.storeEvents, publishes: outputSettings != nil, countsPerPartition: engine.changelog != nil
+        )
         let store = try processing.database.openMigrated()
         if reprocessFailed {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
