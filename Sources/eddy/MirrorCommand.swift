@@ -1,7 +1,10 @@
 import ArgumentParser
 import Engine
+import GRDB
+import Kafka
 import Logins
 import ServiceLifecycle
+import Store
 
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +22,8 @@ struct MirrorCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Kafka bootstrap servers, host:port[,host:port...]. [env: EDDY_BROKERS]")
+    var brokers: String = Env.string("EDDY_BROKERS", default: "localhost:9092")
 
     @Option(help: "The consumer group whose changelog to follow. [env: EDDY_GROUP]")
     var group: String = Env.string("EDDY_GROUP", default: "eddy")
@@ -27,22 +31,34 @@ struct MirrorCommand: AsyncParsableCommand {
     @Option(help: "The changelog topic: <group>-changelog when not given. [env: EDDY_CHANGELOG_TOPIC]")
     var changelogTopic: String = Env.string("EDDY_CHANGELOG_TOPIC", default: "")
 
-    @OptionGroup var database: DatabaseOptions
+    @Option(
+        help: """
+            The SQLite file to keep the cluster's state in; created when missing. Never an instance's own database. \
+            [env: EDDY_MIRROR_DB]
+            """
+    )
+    var db: String = Env.string("EDDY_MIRROR_DB", default: "eddy-cluster.db")
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        try Env.check()
+        guard !brokers.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--brokers must not be empty") }
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
         guard changelogTopic != "off" else { throw ValidationError("eddy mirror follows the changelog; --changelog-topic cannot be off") }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
-        var kafka = try connection.kafkaConfig()
+        var kafka = KafkaConfig(try KafkaEnvironment.properties())
+        kafka["bootstrap.servers"] = brokers
         kafka["group.id"] = group
         let settings = ChangelogSettings(
             topic: changelogTopic.isEmpty ? ChangelogSettings.defaultTopic(group: group) : changelogTopic, kafka: kafka
         )
-        let store = try database.openMigrated()
+        let store = try Store(path: db)
+        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
+        try MirrorFile.claim(store)
         let mirror = ChangelogMirror(
             settings: settings, store: store, tables: LoginsWorkload.partitionedTables, stats: EngineStats(), logger: logger
         )

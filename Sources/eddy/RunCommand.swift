@@ -40,6 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             storeEvents: processing.storeEvents, publishes: outputSettings != nil, countsPerPartition: engine.changelog != nil
         )
         let store = try processing.database.openMigrated()
+        try MirrorFile.refuse(store)
         if reprocessFailed {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
             logger.info("flagged \(flagged) dead rows of failed_messages for reprocessing")

@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -133,3 +134,29 @@ def test_an_unsupported_sasl_mechanism_is_refused_at_start(eddy_bin, tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "SCRAM-SHA-999" in lines[0], result.stderr
+
+
+def test_the_mirror_and_an_instance_keep_to_their_own_files(eddy_bin, broker_factory, tmp_path):
+    broker = broker_factory(partitions=2)
+    instance_db = tmp_path / "eddy.db"
+    assert eddy(eddy_bin, "migrate", "--db", instance_db).returncode == 0
+    subprocess.run(["sqlite3", str(instance_db), "INSERT INTO consumer_offsets VALUES ('user-login', 0, 5, 0)"], check=True)
+    refused = eddy(eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", instance_db)
+    assert refused.returncode != 0
+    assert "is an instance's database: give eddy mirror a file of its own" in refused.stderr + refused.stdout
+
+    mirror_db = tmp_path / "cluster.db"
+    mirror = subprocess.Popen([eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(mirror_db)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while not mirror_db.exists() or subprocess.run(
+                ["sqlite3", str(mirror_db), "PRAGMA application_id"], capture_output=True, text=True).stdout.strip() in ("", "0"):
+            assert time.time() < deadline, "eddy mirror did not mark its file"
+            time.sleep(0.1)
+    finally:
+        mirror.send_signal(signal.SIGTERM)
+        assert mirror.wait(timeout=30) == 0
+    refused = eddy(eddy_bin, "run", "--brokers", broker.bootstrap, "--db", mirror_db, "--http", "off", env=RUN_ENV)
+    assert refused.returncode != 0
+    assert "is eddy mirror's file: an instance needs a database of its own" in refused.stderr + refused.stdout

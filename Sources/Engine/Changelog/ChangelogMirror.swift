@@ -46,6 +46,8 @@ public final class ChangelogMirror: Service, Sendable {
         /// The records the file holds for each source topic, in order; `nil` until the first update
         /// (the file may hold rows of an earlier run, so the first update rebuilds).
         var applied: [String: [Int64]] = [:]
+        /// Source topics whose history could not be planned, already reported.
+        var reported: Set<String> = []
     }
 
     private func follow(until stop: StopFlag) throws {
@@ -89,9 +91,10 @@ public final class ChangelogMirror: Service, Sendable {
                 guard let found = try state.histories[topic]?.plan() else { continue }
                 plan = found
             } catch {
-                logger.warning("\(topic)[\(log.partition)] is not mirrored: \(error)")
+                if state.reported.insert(topic).inserted { logger.warning("\(topic)[\(log.partition)] is not mirrored: \(error)") }
                 continue
             }
+            state.reported.remove(topic)
             let rows = PartitionRows(tables: tables, topic: topic, partition: log.partition)
             let applied = state.applied[topic]
             try store.write { db in
