@@ -51,8 +51,10 @@ def expected_state(messages):
 
 
 def stored_state(db_path):
-    """The same three things as eddy stored them."""
+    """The same three things as eddy stored them, read in one transaction: a live writer (eddy mirror)
+    cannot show the reads two different moments."""
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        db.execute("BEGIN")
         counts = collections.Counter(
             {tuple(row[:4]): row[4] for row in db.execute(
                 "SELECT window_start, device_type, locale, app_version, SUM(logins) FROM login_counts GROUP BY 1, 2, 3, 4")}
