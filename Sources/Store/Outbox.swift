@@ -74,15 +74,19 @@ public enum Outbox {
         }
     }
 
-    /// Marks `ids` sent at `now`, one UPDATE per run of consecutive ids.
+    /// Marks `ids` sent at `now`, per run of consecutive ids: changelog records are deleted at once
+    /// (nothing reads them once the broker has them, and marking a row rewrites its whole value, which
+    /// for a change set is up to 256 KB); output records keep their row until retention.
     public static func markSent(_ db: Database, ids: [Int64], now: Int64) throws {
-        let statement = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id BETWEEN ? AND ? AND sent_at IS NULL")
+        let deleteChangelog = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id BETWEEN ? AND ? AND channel = 1")
+        let mark = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id BETWEEN ? AND ? AND sent_at IS NULL")
         var index = 0
         let sorted = ids.sorted()
         while index < sorted.count {
             var end = index
             while end + 1 < sorted.count, sorted[end + 1] <= sorted[end] + 1 { end += 1 }
-            try statement.execute(arguments: [now, sorted[index], sorted[end]])
+            try deleteChangelog.execute(arguments: [sorted[index], sorted[end]])
+            try mark.execute(arguments: [now, sorted[index], sorted[end]])
             index = end + 1
         }
     }

@@ -29,6 +29,27 @@ import Testing
         #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
+    /// Sent changelog records leave the outbox at once; sent output records stay, marked, for retention;
+    /// unsent ones of both are untouched.
+    @Test func sentChangelogRecordsAreDeletedAndOutputRecordsMarked() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        try store.write { db in
+            for offset in Int64(0)..<3 {
+                try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: offset, key: nil, value: [1]), now: 1)
+                try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: offset + 1, value: [2], now: 1)
+            }
+        }
+        #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
+        try store.write { db in try Outbox.markSent(db, ids: [1, 2, 3, 4], now: 5) }
+        let rows = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, channel, sent_at FROM outbox ORDER BY id").map { [$0[0], $0[1], $0[2]] as [Int64?] }
+        }
+        #expect(rows == [[1, 0, 5], [3, 0, 5], [5, 0, nil], [6, 1, nil]])
+        #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 1)
+    }
+
     @Test func failedRowsKeepTheExactBytes() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
