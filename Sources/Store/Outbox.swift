@@ -74,18 +74,21 @@ public enum Outbox {
         }
     }
 
-    /// Marks `ids` sent at `now`, per run of consecutive ids: changelog records are deleted at once
-    /// (nothing reads them once the broker has them, and marking a row rewrites its whole value, which
-    /// for a change set is up to 256 KB); output records keep their row until retention.
+    /// Marks `ids` sent at `now`, per run of consecutive ids. A changelog record's value is emptied as
+    /// it is marked: nothing reads it once the broker has it, and keeping it would rewrite the whole
+    /// value (up to 256 KB for a change set). The row itself stays until retention: deleting the newest
+    /// rows would let SQLite give their ids to the next rows, behind the relay's cursor.
     public static func markSent(_ db: Database, ids: [Int64], now: Int64) throws {
-        let deleteChangelog = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id BETWEEN ? AND ? AND channel = 1")
+        let markChangelog = try db.cachedStatement(
+            sql: "UPDATE outbox SET sent_at = ?, value = x'' WHERE id BETWEEN ? AND ? AND channel = 1 AND sent_at IS NULL"
+        )
         let mark = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id BETWEEN ? AND ? AND sent_at IS NULL")
         var index = 0
         let sorted = ids.sorted()
         while index < sorted.count {
             var end = index
             while end + 1 < sorted.count, sorted[end + 1] <= sorted[end] + 1 { end += 1 }
-            try deleteChangelog.execute(arguments: [sorted[index], sorted[end]])
+            try markChangelog.execute(arguments: [now, sorted[index], sorted[end]])
             try mark.execute(arguments: [now, sorted[index], sorted[end]])
             index = end + 1
         }

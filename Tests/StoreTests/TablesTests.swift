@@ -29,9 +29,9 @@ import Testing
         #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
-    /// Sent changelog records leave the outbox at once; sent output records stay, marked, for retention;
-    /// unsent ones of both are untouched.
-    @Test func sentChangelogRecordsAreDeletedAndOutputRecordsMarked() throws {
+    /// Sent records are marked, a changelog record's value emptied; unsent ones are untouched; and ids
+    /// keep growing, so that the relay's cursor never passes a new record.
+    @Test func sentRecordsAreMarkedAndChangelogValuesEmptied() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try migratedStore(directory)
@@ -44,10 +44,15 @@ import Testing
         #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
         try store.write { db in try Outbox.markSent(db, ids: [1, 2, 3, 4], now: 5) }
         let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, channel, sent_at FROM outbox ORDER BY id").map { [$0[0], $0[1], $0[2]] as [Int64?] }
+            try Row.fetchAll(db, sql: "SELECT id, channel, sent_at, length(value) FROM outbox ORDER BY id").map {
+                [$0[0], $0[1], $0[2], $0[3]] as [Int64?]
+            }
         }
-        #expect(rows == [[1, 0, 5], [3, 0, 5], [5, 0, nil], [6, 1, nil]])
+        #expect(rows == [[1, 0, 5, 1], [2, 1, 5, 0], [3, 0, 5, 1], [4, 1, 5, 0], [5, 0, nil, 1], [6, 1, nil, 1]])
         #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 1)
+        try store.write { db in try Outbox.markSent(db, ids: [6], now: 6) }
+        try store.write { db in try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: 9, value: [3], now: 7) }
+        #expect(try store.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM outbox") } == 7)
     }
 
     @Test func failedRowsKeepTheExactBytes() throws {
