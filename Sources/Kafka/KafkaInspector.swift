@@ -35,11 +35,7 @@ public final class KafkaInspector: @unchecked Sendable {
     public func endOffsets(_ partitions: [TopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [TopicPartition: Int64] {
         var result: [TopicPartition: Int64] = [:]
         for partition in partitions {
-            var low: Int64 = 0
-            var high: Int64 = 0
-            let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "reading the end offset of \(partition)") }
-            result[partition] = high
+            result[partition] = try KafkaMetadata.watermarks(handle, partition, timeoutMilliseconds: timeoutMilliseconds).high
         }
         return result
     }

@@ -1,6 +1,6 @@
 import CLibrdKafka
 
-/// Cluster metadata requests shared by the consumer and the producer.
+/// Cluster metadata requests shared by the clients.
 enum KafkaMetadata {
     /// The partition count of every topic the cluster knows.
     /// - Parameter serveEvents: hands librdkafka's queued error events to `context` (they are queued
@@ -33,5 +33,15 @@ enum KafkaMetadata {
             }
         }
         return result
+    }
+
+    /// The first offset `partition` still holds and the offset its next record will get.
+    /// - Throws: `KafkaError` when the cluster does not answer in time.
+    static func watermarks(_ handle: OpaquePointer, _ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "reading the offsets of \(partition)") }
+        return (low, high)
     }
 }

@@ -35,11 +35,7 @@ public final class KafkaPartitionReader {
     /// The first offset the partition still holds and the offset its next record will get.
     /// - Throws: `KafkaError` when the cluster does not answer in time.
     public func watermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "reading the offsets of \(partition)") }
-        return (low, high)
+        try KafkaMetadata.watermarks(handle, partition, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Calls `body` with the offset and value of every record of `partition` from `start` up to, not

@@ -20,17 +20,21 @@ final class ChangelogHistoryTests: XCTestCase {
         /// Change set `seq` of `line`, whole or only its chunks in `only`, of `chunks` chunks.
         @discardableResult
         mutating func changes(_ line: Int64, epoch: Int64, seq: Int64, chunks: Int = 1, only: [Int]? = nil) -> [Int64] {
-            (only ?? Array(0..<chunks)).map { index in
-                let chunk = ChangelogRecord.Chunk(seq: seq, index: index, isLast: index == chunks - 1, nextSourceOffset: seq * 100)
-                return append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: .changes(chunk)))
-            }
+            set(line, epoch: epoch, seq: seq, chunks: chunks, only: only, ChangelogRecord.Body.changes)
         }
 
+        /// Snapshot `seq` of `line`, the same way.
         @discardableResult
         mutating func snapshot(_ line: Int64, epoch: Int64, seq: Int64, chunks: Int = 1, only: [Int]? = nil) -> [Int64] {
+            set(line, epoch: epoch, seq: seq, chunks: chunks, only: only, ChangelogRecord.Body.snapshot)
+        }
+
+        private mutating func set(
+            _ line: Int64, epoch: Int64, seq: Int64, chunks: Int, only: [Int]?, _ body: (ChangelogRecord.Chunk) -> ChangelogRecord.Body
+        ) -> [Int64] {
             (only ?? Array(0..<chunks)).map { index in
                 let chunk = ChangelogRecord.Chunk(seq: seq, index: index, isLast: index == chunks - 1, nextSourceOffset: seq * 100)
-                return append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: .snapshot(chunk)))
+                return append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: body(chunk)))
             }
         }
 

@@ -17,7 +17,7 @@ struct ChangelogWriter: Sendable {
             let next = try nextOffsets[partition] ?? storedOffset(db, partition)
             let sets = changes.sets(of: partition)
             try appendChunks(
-                db, partition, line: line.line, epoch: line.epoch, now: now, sets: sets.isEmpty ? [ChangeSet()] : sets
+                db, partition, line: line.line, epoch: line.epoch, now: now, nextOffset: next, sets: sets.isEmpty ? [ChangeSet()] : sets
             ) { .changes(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next)) }
         }
     }
@@ -39,26 +39,22 @@ struct ChangelogWriter: Sendable {
             full = ChangeSet()
         }
         sets.append(current)
-        try appendChunks(db, partition, line: line.line, epoch: line.epoch, now: now, sets: sets) {
+        try appendChunks(db, partition, line: line.line, epoch: line.epoch, now: now, nextOffset: next, sets: sets) {
             .snapshot(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next))
         }
     }
 
     private func appendChunks(
-        _ db: Database, _ partition: TopicPartition, line: Int64, epoch: Int64, now: Int64, sets: [ChangeSet],
+        _ db: Database, _ partition: TopicPartition, line: Int64, epoch: Int64, now: Int64, nextOffset: Int64?, sets: [ChangeSet],
         body: (Int, Bool) -> ChangelogRecord.Body
     ) throws {
         for (index, set) in sets.enumerated() {
             let record = ChangelogRecord(
                 sourceTopic: partition.topic, line: line, epoch: epoch, time: now, body: body(index, index == sets.count - 1), payload: set.bytes
             )
-            let next: Int64
-            switch record.body {
-            case .changes(let chunk), .snapshot(let chunk): next = chunk.nextSourceOffset ?? -1
-            case .claim: next = -1
-            }
             try Outbox.appendChangelog(
-                db, sourceTopic: partition.topic, sourcePartition: partition.partition, nextOffset: next, value: record.encoded, now: now
+                db, sourceTopic: partition.topic, sourcePartition: partition.partition, nextOffset: nextOffset ?? -1, value: record.encoded,
+                now: now
             )
         }
     }
