@@ -124,8 +124,13 @@ private final class BatchTransactions<W: Workload>: Sendable {
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
                 for (message, isTransient) in batch.failures {
                     let next = isTransient ? retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
-                    try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp)
-                    try changes?.recordFailedRow(db, topic: message.topic, partition: message.partition, offset: message.offset)
+                    guard let changes else {
+                        try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp)
+                        continue
+                    }
+                    try changes.record(topic: message.topic, partition: message.partition) { set in
+                        try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp, recordingInto: &set)
+                    }
                 }
                 try ConsumerOffsets.save(
                     db,

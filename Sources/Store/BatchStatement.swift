@@ -61,6 +61,24 @@ public final class BatchStatement {
         }
     }
 
+    /// Binds an integer, or NULL when `value` is nil.
+    @inline(__always)
+    public func bind(_ value: Int64?, at index: Int32) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    /// Binds a value read from a row or built by GRDB.
+    public func bind(_ value: DatabaseValue, at index: Int32) {
+        switch value.storage {
+        case .null: sqlite3_bind_null(handle, index)
+        case .int64(let value): sqlite3_bind_int64(handle, index, value)
+        case .double(let value): sqlite3_bind_double(handle, index, value)
+        case .string(let value): bind(value, at: index)
+        case .blob(let data):
+            data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(emptyText), Int32($0.count), sqliteTransient) }
+        }
+    }
+
     /// Runs the statement with the values bound, then clears them for the next row.
     /// - Throws: `DatabaseError` (a constraint, a full disk, ...); the caller's transaction must then fail.
     @inline(__always)
@@ -72,8 +90,8 @@ public final class BatchStatement {
         guard code == SQLITE_DONE else { throw failure(code) }
     }
 
-    /// Runs a statement with a `RETURNING` clause (one row changed) and reads the row it returns, then
-    /// clears the bindings for the next row.
+    /// Runs a statement that returns at most one row (a `SELECT` by key, or a write of one row with a
+    /// `RETURNING` clause) and reads the row, then clears the bindings for the next row.
     /// - Returns: what `read` made of the row, or `nil` when the statement returned none.
     /// - Throws: `DatabaseError`; the caller's transaction must then fail.
     @inline(__always)
@@ -95,6 +113,23 @@ public final class BatchStatement {
         @inline(__always)
         public func integer(_ index: Int32) -> Int64 {
             sqlite3_column_int64(handle, index)
+        }
+
+        /// Appends every column of the row to `changes`, in order, each with its SQLite type.
+        public func appendColumns(to changes: inout ChangeSet) {
+            for index in 0..<sqlite3_column_count(handle) {
+                switch sqlite3_column_type(handle, index) {
+                case SQLITE_INTEGER: changes.append(sqlite3_column_int64(handle, index))
+                case SQLITE_FLOAT: changes.append(sqlite3_column_double(handle, index))
+                case SQLITE_TEXT:
+                    let text = sqlite3_column_text(handle, index).map { UnsafeRawPointer($0) }
+                    changes.append(text: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
+                case SQLITE_BLOB:
+                    let blob = sqlite3_column_blob(handle, index)
+                    changes.append(blob: UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(handle, index))))
+                default: changes.appendNull()
+                }
+            }
         }
     }
 

@@ -38,6 +38,8 @@ public struct ChangeSet: Sendable {
 
     public var bytes: [UInt8] { writer.bytes }
     public var isEmpty: Bool { writer.count == 0 }
+    /// The size of ``bytes``.
+    public var byteCount: Int { writer.count }
 
     /// Starts a row that replaces the row with the same key: follow with one value per column of `table`.
     public mutating func upsert(_ table: PartitionedTable) {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Primitives
 
 /// The `failed_messages` table: the retry table and the dead-letter store.
 public enum FailedMessages {
@@ -17,20 +18,47 @@ public enum FailedMessages {
     /// - Throws: when the row cannot be written; the caller's transaction must then fail so that the
     ///   offset never moves past a message recorded nowhere.
     public static func insert(_ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64) throws {
-        let statement = try db.cachedStatement(
+        try insert(db, message, nextAttemptAt: nextAttemptAt, now: now, returning: "") { _ in }
+    }
+
+    /// Inserts `message` as ``insert(_:_:nextAttemptAt:now:)`` does, and appends the new row, whole,
+    /// to `changes` as an upsert (for the changelog).
+    public static func insert(_ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64, recordingInto changes: inout ChangeSet) throws {
+        try insert(db, message, nextAttemptAt: nextAttemptAt, now: now, returning: table.returningClause) { row in
+            changes.upsert(table)
+            row.appendColumns(to: &changes)
+        }
+    }
+
+    private static func insert(
+        _ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64, returning: String, read: (BatchStatement.ReturnedRow) -> Void
+    ) throws {
+        let insert = try BatchStatement(
+            db,
             sql: """
                 INSERT INTO failed_messages
                     (topic, partition, offset, key, payload, headers, error_class, error, attempts, status,
                      first_failed_at, last_attempt_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                """
+                """ + returning
         )
-        try statement.execute(arguments: [
-            message.topic, message.partition, message.offset,
-            message.key.map { Data($0) }, message.payload.map { Data($0) }, HeaderCoding.encode(message.headers),
-            message.errorClass, message.error, (nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue,
-            now, now, nextAttemptAt,
-        ])
+        insert.bind(message.topic, at: 1)
+        insert.bind(Int64(message.partition), at: 2)
+        insert.bind(message.offset, at: 3)
+        insert.bind(HeaderCoding.encode(message.headers), at: 6)
+        insert.bind(message.errorClass, at: 7)
+        insert.bind(message.error, at: 8)
+        insert.bind((nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue, at: 9)
+        insert.bind(now, at: 10)
+        insert.bind(now, at: 11)
+        insert.bind(nextAttemptAt, at: 12)
+        try withOptionalBytes(message.key) { key in
+            try withOptionalBytes(message.payload) { payload in
+                insert.bind(blob: key, at: 4)
+                insert.bind(blob: payload, at: 5)
+                _ = try insert.run(returning: read)
+            }
+        }
     }
 
     /// Rows to run through the workload now, in their original (topic, partition, offset) order: those

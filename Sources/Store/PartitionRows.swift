@@ -44,14 +44,13 @@ public struct PartitionRows {
     /// Appends the current state of the row of `table` with `key` (its values in `table.key` order):
     /// an upsert of the whole row, or a delete when there is none.
     public static func record(_ db: Database, _ table: PartitionedTable, key: [DatabaseValue], into changes: inout ChangeSet) throws {
-        let condition = table.key.map { "\(PartitionedTable.quote($0)) = ?" }.joined(separator: " AND ")
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(PartitionedTable.columnList(table.columns)) FROM \(table.quotedName) WHERE \(condition)"
-        )
-        if let row = try Row.fetchOne(statement, arguments: StatementArguments(key)) {
+        let select = try BatchStatement(db, sql: table.selectByKeySQL)
+        for (index, value) in key.enumerated() { select.bind(value, at: Int32(index + 1)) }
+        let found = try select.run { row in
             changes.upsert(table)
-            for index in table.columns.indices { changes.append(row[index] as DatabaseValue) }
-        } else {
+            row.appendColumns(to: &changes)
+        }
+        if found == nil {
             changes.delete(table)
             for value in key { changes.append(value) }
         }

@@ -1,15 +1,22 @@
 /// A table whose every row belongs to one source partition: the rows that move with the partition
 /// when it changes owner (through the changelog) and leave an instance that no longer owns it.
 public struct PartitionedTable: Sendable, Hashable {
-    public var name: String
+    public let name: String
     /// The columns a row carries in the changelog, in order; the source topic and partition columns are
     /// among them. A local row id is not: it means nothing in another database.
-    public var columns: [String]
+    public let columns: [String]
     /// The columns that identify a row among all rows (a primary key or unique constraint, holding the
     /// source topic and partition): a restored row replaces the row with the same key.
-    public var key: [String]
-    public var topicColumn: String
-    public var partitionColumn: String
+    public let key: [String]
+    public let topicColumn: String
+    public let partitionColumn: String
+    /// `"name"`, quoted for SQL.
+    let quotedName: String
+    /// ` RETURNING` every changelog column, in order: appended to a statement that writes one row, it
+    /// returns the row as the changelog carries it.
+    public let returningClause: String
+    /// Selects the changelog columns of the row with a given key (the key's values bound in order).
+    let selectByKeySQL: String
 
     public init(name: String, columns: [String], key: [String], topicColumn: String = "topic", partitionColumn: String = "partition") {
         precondition(columns.contains(topicColumn) && columns.contains(partitionColumn), "\(name) must carry its source topic and partition")
@@ -20,10 +27,11 @@ public struct PartitionedTable: Sendable, Hashable {
         self.key = key
         self.topicColumn = topicColumn
         self.partitionColumn = partitionColumn
+        quotedName = Self.quote(name)
+        returningClause = " RETURNING " + Self.columnList(columns)
+        selectByKeySQL =
+            "SELECT \(Self.columnList(columns)) FROM \(quotedName) WHERE " + key.map { "\(Self.quote($0)) = ?" }.joined(separator: " AND ")
     }
-
-    /// `"name"`, quoted for SQL.
-    var quotedName: String { Self.quote(name) }
 
     static func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""

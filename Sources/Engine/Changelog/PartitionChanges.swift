@@ -12,15 +12,27 @@ public final class PartitionChanges {
 
     private var open: [TopicPartition: ChangeSet] = [:]
     private var closed: [TopicPartition: [ChangeSet]] = [:]
+    /// Where the last partition recorded sits in `open`: rows come in runs of one partition, and
+    /// finding it again this way spares hashing its topic for every row.
+    private var last: (topic: String, partition: Int32, index: Dictionary<TopicPartition, ChangeSet>.Index)?
 
     init() {}
 
     /// Lets `body` record changes to rows of `topic`/`partition`.
     public func record<R>(topic: String, partition: Int32, _ body: (inout ChangeSet) throws -> R) rethrows -> R {
-        let key = TopicPartition(topic: topic, partition: partition)
-        let result = try body(&open[key, default: ChangeSet()])
-        if open[key]!.bytes.count >= Self.chunkBytes {
-            closed[key, default: []].append(open.removeValue(forKey: key)!)
+        let index: Dictionary<TopicPartition, ChangeSet>.Index
+        if let last, last.partition == partition, last.topic == topic {
+            index = last.index
+        } else {
+            let key = TopicPartition(topic: topic, partition: partition)
+            if open[key] == nil { open[key] = ChangeSet() }
+            index = open.index(forKey: key)!
+            last = (topic, partition, index)
+        }
+        let result = try body(&open.values[index])
+        if open.values[index].byteCount >= Self.chunkBytes {
+            closed[open.keys[index], default: []].append(open.values[index])
+            open.values[index] = ChangeSet()
         }
         return result
     }
@@ -41,6 +53,6 @@ public final class PartitionChanges {
 
     /// The change sets of `partition`, in order; none when it did not change.
     func sets(of partition: TopicPartition) -> [ChangeSet] {
-        (closed[partition] ?? []) + (open[partition].map { [$0] } ?? [])
+        (closed[partition] ?? []) + (open[partition].flatMap { $0.isEmpty ? nil : [$0] } ?? [])
     }
 }
