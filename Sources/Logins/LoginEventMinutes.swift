@@ -51,7 +51,7 @@ enum LoginEventMinutes {
                 ON CONFLICT (minute_start, topic, partition, offset_block) DO UPDATE SET
                     first_offset = min(first_offset, excluded.first_offset),
                     last_offset = max(last_offset, excluded.last_offset)
-                """ + (changes == nil ? "" : " RETURNING first_offset, last_offset")
+                """
         )
         var topics = TopicNames()
         for (key, range) in offsets {
@@ -61,19 +61,16 @@ enum LoginEventMinutes {
             upsert.bind(key.block, at: 4)
             upsert.bind(range.first, at: 5)
             upsert.bind(range.last, at: 6)
-            guard let changes else {
-                try upsert.run()
-                continue
-            }
-            let stored = try upsert.run { ($0.integer(0), $0.integer(1)) } ?? (range.first, range.last)
-            changes.record(topic: topics.name(key.topic, text), partition: key.partition) { set in
-                set.upsert(LoginsTables.minutes)
+            try upsert.run()
+            // The range merges at restore as it merged here.
+            changes?.record(topic: topics.name(key.topic, text), partition: key.partition) { set in
+                set.merge(LoginsTables.minutes)
                 set.append(key.minuteStart)
                 set.append(text: text[key.topic])
                 set.append(Int64(key.partition))
                 set.append(key.block)
-                set.append(stored.0)
-                set.append(stored.1)
+                set.append(range.first)
+                set.append(range.last)
             }
         }
     }

@@ -10,12 +10,14 @@ enum LoginsTables {
     static let counts = PartitionedTable(
         name: "login_counts",
         columns: ["window_start", "device_type", "locale", "app_version", "topic", "partition", "logins", "updated_at"],
-        key: ["window_start", "device_type", "locale", "app_version", "topic", "partition"]
+        key: ["window_start", "device_type", "locale", "app_version", "topic", "partition"],
+        merges: ["logins": .add]
     )
     static let minutes = PartitionedTable(
         name: "login_event_minutes",
         columns: ["minute_start", "topic", "partition", "offset_block", "first_offset", "last_offset"],
-        key: ["minute_start", "topic", "partition", "offset_block"]
+        key: ["minute_start", "topic", "partition", "offset_block"],
+        merges: ["first_offset": .min, "last_offset": .max]
     )
 
     static let all = [events, counts, minutes]

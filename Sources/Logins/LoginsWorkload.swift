@@ -94,47 +94,33 @@ public struct LoginsWorkload: Workload {
             }
             return
         }
-        // The new totals, read back for the changelog: a RETURNING clause would cost more, as SQLite
-        // opens a temporary table for every statement that has one (measured, docs/performance.md).
-        let readTotal = try BatchStatement(
-            db,
-            sql: """
-                SELECT logins FROM login_counts
-                WHERE window_start = ? AND device_type = ? AND locale = ? AND app_version = ? AND topic = ? AND partition = ?
-                """
-        )
-        // In partition order, so that the changes of one partition are recorded in one run.
+        // In partition order, so that the changes of one partition are recorded in one run. The
+        // changelog gets the increment, which adds up at restore: reading the new total back would
+        // cost a statement per row (measured, docs/performance.md).
         for (key, logins) in batch.counts.sorted(by: { $0.key.partition < $1.key.partition }) {
             bind(key, logins, now, to: upsert)
             try upsert.run()
-            bind(key, to: readTotal)
-            let total = try readTotal.run { $0.integer(0) } ?? logins
             changes.record(topic: key.topic, partition: key.partition) { set in
-                set.upsert(LoginsTables.counts)
+                set.merge(LoginsTables.counts)
                 set.append(key.windowStart)
                 set.append(key.deviceType)
                 set.append(key.locale)
                 set.append(key.appVersion)
                 set.append(key.topic)
                 set.append(Int64(key.partition))
-                set.append(total)
+                set.append(logins)
                 set.append(now)
             }
         }
     }
 
-    /// Binds the key to parameters 1 to 6 of `statement`.
-    private func bind(_ key: LoginCountKey, to statement: BatchStatement) {
-        statement.bind(key.windowStart, at: 1)
-        statement.bind(key.deviceType, at: 2)
-        statement.bind(key.locale, at: 3)
-        statement.bind(key.appVersion, at: 4)
-        statement.bind(key.topic, at: 5)
-        statement.bind(Int64(key.partition), at: 6)
-    }
-
     private func bind(_ key: LoginCountKey, _ logins: Int64, _ now: Int64, to upsert: BatchStatement) {
-        bind(key, to: upsert)
+        upsert.bind(key.windowStart, at: 1)
+        upsert.bind(key.deviceType, at: 2)
+        upsert.bind(key.locale, at: 3)
+        upsert.bind(key.appVersion, at: 4)
+        upsert.bind(key.topic, at: 5)
+        upsert.bind(Int64(key.partition), at: 6)
         upsert.bind(logins, at: 7)
         upsert.bind(now, at: 8)
     }

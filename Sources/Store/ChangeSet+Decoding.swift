@@ -8,6 +8,8 @@ extension ChangeSet {
         public var operation: Operation
         public var table: String
         public var columns: [String]
+        /// For a merge, how each column combines with the stored row; empty otherwise.
+        public var merges: [Merge] = []
     }
 
     /// Calls `body` with each row of the change set encoded in `bytes`, in order.
@@ -24,7 +26,14 @@ extension ChangeSet {
                     let table = try reader.string()
                     let count = try reader.varint()
                     guard count <= 1_000 else { throw malformed(reader, "\(count) columns") }
-                    section = Section(operation: operation, table: table, columns: try (0..<count).map { _ in try reader.string() })
+                    var next = Section(operation: operation, table: table, columns: try (0..<count).map { _ in try reader.string() })
+                    if operation == .merge {
+                        next.merges = try next.columns.map { _ in
+                            guard let merge = Merge(rawValue: try reader.byte()) else { throw malformed(reader, "an unknown merge") }
+                            return merge
+                        }
+                    }
+                    section = next
                 case .row:
                     guard let section else { throw malformed(reader, "a row before any section") }
                     values.removeAll(keepingCapacity: true)

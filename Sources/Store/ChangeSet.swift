@@ -5,13 +5,30 @@ import Primitives
 /// rows deleted by key. Rows of one table in a row share one header that names the table and the
 /// columns, so a record can be applied by a later version of Eddy whose tables have more columns.
 ///
-/// Layout: a sequence of items. `1` starts a section: the operation (`1` upsert, `2` delete), the
-/// table name, the column names. `2` is a row of the section: one value per column, each a tag
-/// (`0` null, `1` integer, `2` real, `3` text, `4` blob) and its value.
+/// Layout: a sequence of items. `1` starts a section: the operation (`1` upsert, `2` delete, `3`
+/// merge), the table name, the column names and, for a merge, one ``Merge`` byte per column. `2` is a
+/// row of the section: one value per column, each a tag (`0` null, `1` integer, `2` real, `3` text,
+/// `4` blob) and its value.
+///
+/// A merge row combines with the stored row of the same key (a count adds its increment): the writer
+/// needs no read of the row's current value. It is right only when applied once, in order, on the state
+/// the change set follows, which the restore rule guarantees (each change set of a line once, after the
+/// snapshot or parent it extends).
 public struct ChangeSet: Sendable {
     public enum Operation: UInt8, Sendable {
         case upsert = 1
         case delete = 2
+        case merge = 3
+    }
+
+    /// How a column of a merge row combines with the stored row's value.
+    public enum Merge: UInt8, Sendable {
+        /// The new value replaces the stored one (key columns, and every column of an upsert).
+        case replace = 0
+        /// The new value is added to the stored one.
+        case add = 1
+        case min = 2
+        case max = 3
     }
 
     enum Item: UInt8 {
@@ -49,6 +66,12 @@ public struct ChangeSet: Sendable {
     /// Starts a row that deletes the row with this key: follow with one value per key column of `table`.
     public mutating func delete(_ table: PartitionedTable) {
         beginRow(table, .delete, table.key)
+    }
+
+    /// Starts a row that merges into the row with the same key as `table.merges` says (or is inserted
+    /// when there is none): follow with one value per column of `table`.
+    public mutating func merge(_ table: PartitionedTable) {
+        beginRow(table, .merge, table.columns)
     }
 
     public mutating func append(_ value: Int64) {
@@ -109,6 +132,9 @@ public struct ChangeSet: Sendable {
             writer.append(lengthPrefixed: table.name)
             writer.append(varint: UInt64(columns.count))
             for column in columns { writer.append(lengthPrefixed: column) }
+            if operation == .merge {
+                for merge in table.merges { writer.append(byte: merge.rawValue) }
+            }
             section = (table.name, operation)
         }
         writer.append(byte: Item.row.rawValue)

@@ -56,8 +56,8 @@ public struct PartitionRows {
         }
     }
 
-    /// Applies the change set in `bytes`: each upsert replaces the row with the same key, each delete
-    /// removes it.
+    /// Applies the change set in `bytes`: each upsert replaces the row with the same key, each merge
+    /// combines with it (or is inserted), each delete removes it.
     /// - Throws: ``StoreError`` when the change set names a table or column that is not partitioned
     ///   here, or a row of another partition.
     public func apply(_ bytes: [UInt8], to db: Database) throws {
@@ -84,11 +84,28 @@ public struct PartitionRows {
         else {
             throw StoreError("a change to \(section.table) does not say its source partition")
         }
+        let placeholders = Array(repeating: "?", count: section.columns.count).joined(separator: ", ")
         let sql: String
         switch section.operation {
         case .upsert:
-            let placeholders = Array(repeating: "?", count: section.columns.count).joined(separator: ", ")
             sql = "INSERT OR REPLACE INTO \(table.quotedName) (\(PartitionedTable.columnList(section.columns))) VALUES (\(placeholders))"
+        case .merge:
+            let updates = zip(section.columns, section.merges).filter { !table.key.contains($0.0) }.map { column, merge in
+                let name = PartitionedTable.quote(column)
+                switch merge {
+                case .replace: return "\(name) = excluded.\(name)"
+                case .add: return "\(name) = \(name) + excluded.\(name)"
+                case .min: return "\(name) = min(\(name), excluded.\(name))"
+                case .max: return "\(name) = max(\(name), excluded.\(name))"
+                }
+            }
+            guard table.key.allSatisfy(section.columns.contains), !updates.isEmpty else {
+                throw StoreError("a change set merges rows of \(section.table) without their whole key and a value")
+            }
+            sql = """
+                INSERT INTO \(table.quotedName) (\(PartitionedTable.columnList(section.columns))) VALUES (\(placeholders))
+                ON CONFLICT (\(PartitionedTable.columnList(table.key))) DO UPDATE SET \(updates.joined(separator: ", "))
+                """
         case .delete:
             sql = "DELETE FROM \(table.quotedName) WHERE " + section.columns.map { "\(PartitionedTable.quote($0)) = ?" }.joined(separator: " AND ")
         }

@@ -8,6 +8,8 @@ public struct PartitionedTable: Sendable, Hashable {
     /// The columns that identify a row among all rows (a primary key or unique constraint, holding the
     /// source topic and partition): a restored row replaces the row with the same key.
     public let key: [String]
+    /// How each column of ``columns`` combines when a change set merges a row into a stored one.
+    public let merges: [ChangeSet.Merge]
     public let topicColumn: String
     public let partitionColumn: String
     /// `"name"`, quoted for SQL.
@@ -18,7 +20,12 @@ public struct PartitionedTable: Sendable, Hashable {
     /// Selects the changelog columns of the row with a given key (the key's values bound in order).
     let selectByKeySQL: String
 
-    public init(name: String, columns: [String], key: [String], topicColumn: String = "topic", partitionColumn: String = "partition") {
+    /// - Parameter merges: the columns that merge other than by replacing (a count that adds up);
+    ///   never a key column.
+    public init(
+        name: String, columns: [String], key: [String], merges: [String: ChangeSet.Merge] = [:], topicColumn: String = "topic",
+        partitionColumn: String = "partition"
+    ) {
         precondition(columns.contains(topicColumn) && columns.contains(partitionColumn), "\(name) must carry its source topic and partition")
         precondition(key.allSatisfy(columns.contains), "\(name)'s key columns must be among its columns")
         precondition(key.contains(topicColumn) && key.contains(partitionColumn), "\(name)'s key must hold its source topic and partition")
@@ -26,7 +33,9 @@ public struct PartitionedTable: Sendable, Hashable {
         self.columns = columns
         self.key = key
         self.topicColumn = topicColumn
+        precondition(merges.keys.allSatisfy { columns.contains($0) && !key.contains($0) }, "\(name) merges only columns outside its key")
         self.partitionColumn = partitionColumn
+        self.merges = columns.map { merges[$0] ?? .replace }
         quotedName = Self.quote(name)
         returningClause = " RETURNING " + Self.columnList(columns)
         selectByKeySQL =

@@ -90,6 +90,49 @@ import Testing
         #expect(try rows(target).map { $0[3] } == ["first again".databaseValue])
     }
 
+    @Test func mergesCombineWithTheStoredRowAsTheTableSays() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = try store(directory, "b.db")
+        let tallies = PartitionedTable(
+            name: "tallies", columns: ["topic", "partition", "key", "total", "low", "high", "note"], key: ["topic", "partition", "key"],
+            merges: ["total": .add, "low": .min, "high": .max]
+        )
+        try Migrations.apply(
+            to: target,
+            workload: [
+                schema,
+                Migration(
+                    name: "0101_tallies",
+                    sql: """
+                        CREATE TABLE tallies (topic TEXT NOT NULL, partition INTEGER NOT NULL, key TEXT NOT NULL, total INTEGER NOT NULL,
+                                              low INTEGER NOT NULL, high INTEGER NOT NULL, note TEXT, PRIMARY KEY (topic, partition, key))
+                        """
+                ),
+            ]
+        )
+        try target.write { db in try db.execute(sql: "INSERT INTO tallies VALUES ('t', 1, 'a', 10, 5, 7, 'before')") }
+        var changes = ChangeSet()
+        for (key, total, low, high, note) in [("a", Int64(3), Int64(2), Int64(6), "first"), ("b", 4, 9, 9, "new"), ("a", 1, 8, 12, "last")] {
+            changes.merge(tallies)
+            changes.append("t")
+            changes.append(Int64(1))
+            changes.append(key)
+            changes.append(total)
+            changes.append(low)
+            changes.append(high)
+            changes.append(note)
+        }
+        let rows = PartitionRows(tables: [table, tallies], topic: "t", partition: 1)
+        try target.write { db in try rows.apply(changes.bytes, to: db) }
+        let stored = try target.read { db in
+            try Row.fetchAll(db, sql: "SELECT key, total, low, high, note FROM tallies ORDER BY key").map { row in
+                "\(row["key"] as String) \(row["total"] as Int64) \(row["low"] as Int64) \(row["high"] as Int64) \(row["note"] as String)"
+            }
+        }
+        #expect(stored == ["a 14 2 12 last", "b 4 9 9 new"], "added, lowest, highest, replaced; a new key is inserted as it came")
+    }
+
     @Test func changesThatDoNotBelongAreRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
