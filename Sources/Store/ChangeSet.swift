@@ -36,7 +36,7 @@ public struct ChangeSet: Sendable {
         case row = 2
     }
 
-    enum Tag: UInt8 {
+    @usableFromInline enum Tag: UInt8 {
         case null = 0
         case integer = 1
         case real = 2
@@ -44,7 +44,7 @@ public struct ChangeSet: Sendable {
         case blob = 4
     }
 
-    private var writer: ByteWriter
+    @usableFromInline var writer: ByteWriter
     private var section: (table: String, operation: Operation)?
     /// How many rows were added.
     public private(set) var rowCount = 0
@@ -74,36 +74,36 @@ public struct ChangeSet: Sendable {
         beginRow(table, .merge, table.columns)
     }
 
-    public mutating func append(_ value: Int64) {
+    @inlinable public mutating func append(_ value: Int64) {
         writer.append(byte: Tag.integer.rawValue)
         writer.append(signed: value)
     }
 
-    public mutating func append(_ value: Double) {
+    @inlinable public mutating func append(_ value: Double) {
         writer.append(byte: Tag.real.rawValue)
         writer.append(fixed: value.bitPattern)
     }
 
     /// UTF-8 text, or null when `text` is nil.
-    public mutating func append(text: UnsafeRawBufferPointer?) {
+    @inlinable public mutating func append(text: UnsafeRawBufferPointer?) {
         guard let text else { return appendNull() }
         writer.append(byte: Tag.text.rawValue)
         writer.append(lengthPrefixed: text)
     }
 
-    public mutating func append(_ text: String?) {
+    @inlinable public mutating func append(_ text: String?) {
         guard let text else { return appendNull() }
         writer.append(byte: Tag.text.rawValue)
         writer.append(lengthPrefixed: text)
     }
 
-    public mutating func append(blob: UnsafeRawBufferPointer?) {
+    @inlinable public mutating func append(blob: UnsafeRawBufferPointer?) {
         guard let blob else { return appendNull() }
         writer.append(byte: Tag.blob.rawValue)
         writer.append(lengthPrefixed: blob)
     }
 
-    public mutating func appendNull() {
+    @inlinable public mutating func appendNull() {
         writer.append(byte: Tag.null.rawValue)
     }
 

@@ -18,37 +18,54 @@ public enum FailedMessages {
     /// - Throws: when the row cannot be written; the caller's transaction must then fail so that the
     ///   offset never moves past a message recorded nowhere.
     public static func insert(_ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64) throws {
-        try insert(db, message, nextAttemptAt: nextAttemptAt, now: now, returning: "") { _ in }
+        try insert(db, message, headers: HeaderCoding.encode(message.headers), nextAttemptAt: nextAttemptAt, now: now)
     }
 
     /// Inserts `message` as ``insert(_:_:nextAttemptAt:now:)`` does, and appends the new row, whole,
-    /// to `changes` as an upsert (for the changelog).
+    /// to `changes` as an upsert (for the changelog), from the values it inserted: reading it back
+    /// with `RETURNING` costs SQLite a temporary table per row.
     public static func insert(_ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64, recordingInto changes: inout ChangeSet) throws {
-        try insert(db, message, nextAttemptAt: nextAttemptAt, now: now, returning: table.returningClause) { row in
-            changes.upsert(table)
-            row.appendColumns(to: &changes)
-        }
+        let headers = HeaderCoding.encode(message.headers)
+        try insert(db, message, headers: headers, nextAttemptAt: nextAttemptAt, now: now)
+        // In the order of `table.columns`.
+        changes.upsert(table)
+        changes.append(message.topic)
+        changes.append(Int64(message.partition))
+        changes.append(message.offset)
+        withOptionalBytes(message.key) { changes.append(blob: $0) }
+        withOptionalBytes(message.payload) { changes.append(blob: $0) }
+        changes.append(headers)
+        changes.append(message.errorClass)
+        changes.append(message.error)
+        changes.append(Int64(1))
+        changes.append(status(nextAttemptAt).rawValue)
+        changes.append(Int64(0))
+        changes.append(now)
+        changes.append(now)
+        if let nextAttemptAt { changes.append(nextAttemptAt) } else { changes.appendNull() }
     }
 
-    private static func insert(
-        _ db: Database, _ message: FailedMessage, nextAttemptAt: Int64?, now: Int64, returning: String, read: (BatchStatement.ReturnedRow) -> Void
-    ) throws {
+    private static func status(_ nextAttemptAt: Int64?) -> FailureStatus {
+        nextAttemptAt == nil ? .dead : .retrying
+    }
+
+    private static func insert(_ db: Database, _ message: FailedMessage, headers: String?, nextAttemptAt: Int64?, now: Int64) throws {
         let insert = try BatchStatement(
             db,
             sql: """
                 INSERT INTO failed_messages
-                    (topic, partition, offset, key, payload, headers, error_class, error, attempts, status,
+                    (topic, partition, offset, key, payload, headers, error_class, error, attempts, status, reprocess,
                      first_failed_at, last_attempt_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                """ + returning
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 0, ?, ?, ?)
+                """
         )
         insert.bind(message.topic, at: 1)
         insert.bind(Int64(message.partition), at: 2)
         insert.bind(message.offset, at: 3)
-        insert.bind(HeaderCoding.encode(message.headers), at: 6)
+        insert.bind(headers, at: 6)
         insert.bind(message.errorClass, at: 7)
         insert.bind(message.error, at: 8)
-        insert.bind((nextAttemptAt == nil ? FailureStatus.dead : .retrying).rawValue, at: 9)
+        insert.bind(status(nextAttemptAt).rawValue, at: 9)
         insert.bind(now, at: 10)
         insert.bind(now, at: 11)
         insert.bind(nextAttemptAt, at: 12)
@@ -56,7 +73,7 @@ public enum FailedMessages {
             try withOptionalBytes(message.payload) { payload in
                 insert.bind(blob: key, at: 4)
                 insert.bind(blob: payload, at: 5)
-                _ = try insert.run(returning: read)
+                try insert.run()
             }
         }
     }

@@ -14,9 +14,6 @@ public struct PartitionedTable: Sendable, Hashable {
     public let partitionColumn: String
     /// `"name"`, quoted for SQL.
     let quotedName: String
-    /// ` RETURNING` every changelog column, in order: appended to a statement that writes one row, it
-    /// returns the row as the changelog carries it.
-    public let returningClause: String
     /// Selects the changelog columns of the row with a given key (the key's values bound in order).
     let selectByKeySQL: String
 
@@ -37,7 +34,6 @@ public struct PartitionedTable: Sendable, Hashable {
         self.partitionColumn = partitionColumn
         self.merges = columns.map { merges[$0] ?? .replace }
         quotedName = Self.quote(name)
-        returningClause = " RETURNING " + Self.columnList(columns)
         selectByKeySQL =
             "SELECT \(Self.columnList(columns)) FROM \(quotedName) WHERE " + key.map { "\(Self.quote($0)) = ?" }.joined(separator: " AND ")
     }

@@ -81,4 +81,24 @@ import Testing
         // The same message can never be recorded twice.
         #expect(throws: (any Error).self) { try store.write { db in try FailedMessages.insert(db, message, nextAttemptAt: nil, now: 101) } }
     }
+
+    @Test func aFailedRowRecordedAsInsertedIsTheRowAsStored() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        let messages = [
+            FailedMessage(topic: "t", partition: 3, offset: 42, key: [], payload: [0, 0xFF], headers: [("h", nil)], errorClass: "invalid", error: "x"),
+            FailedMessage(topic: "t", partition: 3, offset: 43, key: nil, payload: nil, errorClass: "malformed", error: "tombstone (null value)"),
+        ]
+        for (message, next) in zip(messages, [Int64?.none, 160]) {
+            var recorded = ChangeSet()
+            var readBack = ChangeSet()
+            try store.write { db in
+                try FailedMessages.insert(db, message, nextAttemptAt: next, now: 100, recordingInto: &recorded)
+                let key = [message.topic.databaseValue, message.partition.databaseValue, message.offset.databaseValue]
+                try PartitionRows.record(db, FailedMessages.table, key: key, into: &readBack)
+            }
+            #expect(recorded.bytes == readBack.bytes, "the changelog carries the row exactly as the table holds it (offset \(message.offset))")
+        }
+    }
 }
