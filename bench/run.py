@@ -142,9 +142,9 @@ def logins_counted(db):
         return connection.execute("SELECT COALESCE(SUM(logins), 0) FROM login_counts").fetchone()[0]
 
 
-def knows_option(eddy, option):
-    """Whether `eddy run --help` lists `option` (an earlier binary, measured as a baseline, may not)."""
-    return option in subprocess.run([eddy, "run", "--help"], capture_output=True, text=True).stdout
+def knows_option(eddy, option, command="run"):
+    """Whether `eddy <command> --help` lists `option` (an earlier binary, measured as a baseline, may not)."""
+    return option in subprocess.run([eddy, command, "--help"], capture_output=True, text=True).stdout
 
 
 def wait_for_first_commit(process, db, port, deadline, log):
@@ -239,8 +239,9 @@ def mirror_restore(eddy, bootstrap, group, valid_events, workdir, logdir):
     db, log = workdir / "mirror.db", logdir / "eddy-restore.log"
     started = time.monotonic()
     with open(log, "wb") as output:
+        ops = ["--http", f"127.0.0.1:{free_port()}"] if knows_option(eddy, "--http", "mirror") else []
         process = subprocess.Popen([eddy, "mirror", "--brokers", bootstrap, "--group", group, "--db", str(db),
-                                    "--log-level", "warning"], stdout=output, stderr=output)
+                                    "--log-level", "warning", *ops], stdout=output, stderr=output)
     try:
         def counted():
             try:

@@ -3,6 +3,7 @@ import Engine
 import GRDB
 import Kafka
 import Logins
+import Ops
 import ServiceLifecycle
 import Store
 
@@ -14,7 +15,8 @@ struct MirrorCommand: AsyncParsableCommand {
             Follows every partition of the changelog topic of --group and applies the state of each, by the same \
             rule a new owner restores it, to --db: the same tables as an instance's database, so the same queries \
             answer for all instances together. Read-only towards Kafka: it joins no group and claims nothing. \
-            It also serves as a warm standby and a backup.
+            It also serves as a warm standby and a backup. /healthz, /readyz (ready once every partition \
+            was read) and /metrics (eddy_restored_rows_total, eddy_restore_seconds) answer on --http.
 
             Example:
               eddy mirror --brokers kafka-1:9092 --group eddy --db cluster.db
@@ -39,12 +41,18 @@ struct MirrorCommand: AsyncParsableCommand {
     )
     var db: String = Env.string("EDDY_MIRROR_DB", default: "eddy-cluster.db")
 
+    @Option(help: "Address of /healthz, /readyz and /metrics (host:port), or off. [env: EDDY_HTTP]")
+    var http: String = Env.string("EDDY_HTTP", default: "127.0.0.1:8081")
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         try Env.check()
         guard !brokers.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--brokers must not be empty") }
         guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
+        guard http == "off" || HTTPAddress(http) != nil else {
+            throw ValidationError("--http must be host:port (like 127.0.0.1:8081) or off; got '\(http)'")
+        }
         guard changelogTopic != "off" else { throw ValidationError("eddy mirror follows the changelog; --changelog-topic cannot be off") }
     }
 
@@ -59,12 +67,15 @@ struct MirrorCommand: AsyncParsableCommand {
         let store = try Store(path: db)
         try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
         try MirrorFile.claim(store)
-        let mirror = ChangelogMirror(
-            settings: settings, store: store, tables: LoginsWorkload.partitionedTables, stats: EngineStats(), logger: logger
-        )
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: mirror)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
+        let registry = MetricsBackend.bootstrapPrometheus()
+        let stats = EngineStats()
+        let mirror = ChangelogMirror(settings: settings, store: store, tables: LoginsWorkload.partitionedTables, stats: stats, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: mirror)]
+        if let address = HTTPAddress(http) {
+            services.insert(.init(service: OpsServer(address: address, health: MirrorHealth(stats: stats), registry: registry, logger: logger)), at: 0)
+            logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try store.close()
     }

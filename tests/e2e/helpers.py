@@ -2,9 +2,12 @@
 import collections
 import os
 import pathlib
+import socket
 import sqlite3
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -120,3 +123,21 @@ def wait_for_log(log_path, text, timeout):
         return True
     except AssertionError:
         return False
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_get(url):
+    """(status, body) of GET `url`; (0, "") while nothing listens."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except urllib.error.URLError:
+        return 0, ""

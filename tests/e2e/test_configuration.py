@@ -146,7 +146,8 @@ def test_the_mirror_and_an_instance_keep_to_their_own_files(eddy_bin, broker_fac
     assert "is an instance's database: give eddy mirror a file of its own" in refused.stderr + refused.stdout
 
     mirror_db = tmp_path / "cluster.db"
-    mirror = subprocess.Popen([eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(mirror_db)],
+    mirror = subprocess.Popen([eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(mirror_db),
+                               "--http", "off"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30

@@ -2,32 +2,14 @@
 import signal
 import socket
 import subprocess
-import urllib.error
-import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
 import helpers
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except urllib.error.URLError:
-        return 0, ""  # not listening yet
-
-
 def samples(url):
-    _, text = get(url + "/metrics")
+    _, text = helpers.http_get(url + "/metrics")
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
 
@@ -46,12 +28,12 @@ def dashboard_metrics():
 def test_health_readiness_and_metrics_that_move(eddy_bin, broker_factory, tmp_path):
     broker = broker_factory(partitions=4)
     db = str(tmp_path / "eddy.db")
-    url = f"http://127.0.0.1:{free_port()}"
+    url = f"http://127.0.0.1:{helpers.free_port()}"
     log = tmp_path / "eddy.log"
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
-    helpers.wait_until(lambda: get(url + "/healthz")[0] == 200, timeout=30, message="/healthz never answered")
+    helpers.wait_until(lambda: helpers.http_get(url + "/healthz")[0] == 200, timeout=30, message="/healthz never answered")
     assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
-    helpers.wait_until(lambda: get(url + "/readyz")[0] == 200, timeout=10, message="/readyz never became ready")
+    helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, timeout=10, message="/readyz never became ready")
 
     before = samples(url)
     assert before[("eddy_assigned_partitions", ())] == 4

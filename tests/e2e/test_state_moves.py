@@ -92,9 +92,11 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
     a, b, c, d = (Instance(eddy_bin, broker.bootstrap, tmp_path, name) for name in "abcd")
     everyone = [a, b, c, d]
     cluster_db = tmp_path / "cluster.db"
+    mirror_http = f"http://127.0.0.1:{helpers.free_port()}"
     with open(tmp_path / "mirror.log", "ab") as log:
         mirror = subprocess.Popen(
-            [eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(cluster_db)], stdout=log, stderr=log,
+            [eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(cluster_db),
+             "--http", mirror_http.removeprefix("http://")], stdout=log, stderr=log,
         )
     try:
         a.start()
@@ -134,6 +136,11 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
                 return False
         helpers.wait_until(mirrored, 60, "eddy mirror's file did not come to the cluster's state")
         assert mirror.poll() is None, "eddy mirror stopped"
+        status, detail = helpers.http_get(mirror_http + "/readyz")
+        assert status == 200, f"eddy mirror is up to date but not ready: {detail}"
+        _, metrics = helpers.http_get(mirror_http + "/metrics")
+        applied = [line for line in metrics.splitlines() if line.startswith("eddy_restored_rows_total ")]
+        assert applied and float(applied[0].split()[1]) > 0, "eddy mirror's /metrics does not count the rows it applied"
 
         restored = [i.name for i in everyone if "restored from the changelog" in "".join(
             p.read_text(errors="replace") for p in tmp_path.glob(f"{i.name}-*.log"))]
