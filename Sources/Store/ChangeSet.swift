@@ -1,8 +1,8 @@
 import GRDB
 import Primitives
 
-/// Changes to the rows of one source partition, encoded for the changelog: rows upserted whole, and
-/// rows deleted by key. Rows of one table in a row share one header that names the table and the
+/// Changes to the rows of one source partition, encoded for the changelog: rows upserted whole, rows
+/// merged into the stored ones, and rows deleted by key. Rows of one table in a row share one header that names the table and the
 /// columns, so a record can be applied by a later version of Eddy whose tables have more columns.
 ///
 /// Layout: a sequence of items. `1` starts a section: the operation (`1` upsert, `2` delete, `3`
