@@ -22,6 +22,9 @@ public final class OutboxRelay: Service, Sendable {
     /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
     /// producing never blocks.
     private let maxInFlight = 5_000
+    /// How many bytes of values one read of the outbox brings into memory at most: changelog records
+    /// are up to 256 KB each, and a thousand of them at once held tens of megabytes.
+    private static let readBytes = 2 << 20
     /// Acknowledgements are marked in one writer transaction per this many records, or per
     /// ``settleInterval``, whichever comes first: the relay shares the single writer with the consumer.
     private let settleBatch = 5_000
@@ -126,7 +129,7 @@ public final class OutboxRelay: Service, Sendable {
             let room = maxInFlight - inFlight
             if room > 0 {
                 let records = try store.read { db in
-                    try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room), channels: channels)
+                    try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels)
                 }
                 for record in records {
                     try produce(record, producer)

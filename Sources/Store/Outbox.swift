@@ -51,9 +51,13 @@ public enum Outbox {
         )
     }
 
-    /// Unsent records of `channels` with an id above `afterID`, in id order.
-    public static func unsent(_ db: Database, afterID: Int64, limit: Int, channels: Set<OutboxRecord.Channel>) throws -> [OutboxRecord] {
-        try Row.fetchAll(
+    /// Unsent records of `channels` with an id above `afterID`, in id order: at most `limit` of them,
+    /// and no more once their values reach `maxBytes` (there is always at least one), so that a backlog
+    /// of large changelog records is read a few megabytes at a time.
+    public static func unsent(
+        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int = .max, channels: Set<OutboxRecord.Channel>
+    ) throws -> [OutboxRecord] {
+        let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT id, source_topic, source_partition, source_offset, key, value, channel FROM outbox
@@ -61,8 +65,11 @@ public enum Outbox {
                 ORDER BY id LIMIT ?
                 """,
             arguments: [afterID, limit]
-        ).map { row in
-            OutboxRecord(
+        )
+        var records: [OutboxRecord] = []
+        var bytes = 0
+        while bytes < maxBytes, let row = try rows.next() {
+            let record = OutboxRecord(
                 id: row[0],
                 sourceTopic: row[1],
                 sourcePartition: row[2],
@@ -71,7 +78,10 @@ public enum Outbox {
                 value: Array(row[5] as Data),
                 channel: OutboxRecord.Channel(rawValue: row[6]) ?? .output
             )
+            bytes += record.value.count
+            records.append(record)
         }
+        return records
     }
 
     /// Marks `ids` sent at `now`, per run of consecutive ids. A changelog record's value is emptied as

@@ -55,6 +55,23 @@ import Testing
         #expect(try store.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM outbox") } == 7)
     }
 
+    @Test func aReadOfTheOutboxStopsAtItsByteBudget() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        try store.write { db in
+            for offset in Int64(0)..<4 {
+                try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: offset + 1, value: Array(repeating: 7, count: 10), now: 1)
+            }
+        }
+        func read(maxBytes: Int) throws -> [Int64] {
+            try store.read { try Outbox.unsent($0, afterID: 0, limit: 100, maxBytes: maxBytes, channels: [.changelog]).map(\.id) }
+        }
+        #expect(try read(maxBytes: 25) == [1, 2, 3], "records are read until their values reach the budget")
+        #expect(try read(maxBytes: 1) == [1], "one record at least, however large")
+        #expect(try read(maxBytes: .max) == [1, 2, 3, 4])
+    }
+
     @Test func failedRowsKeepTheExactBytes() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
