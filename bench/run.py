@@ -20,7 +20,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import urllib.request
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-from helpers import committed_total as committed, outbox_pending  # noqa: E402  (the e2e tests' readings)
+from helpers import committed_total as committed, free_port, outbox_pending  # noqa: E402  (the e2e tests' helpers)
 
 TOPIC = "user-login"
 OUTPUT_TOPIC = "processed-output"
@@ -44,13 +43,6 @@ def peak_rss_mb(pid):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on now, for eddy's --http."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_broker(topics):

@@ -26,11 +26,11 @@ public struct PartitionedTable: Sendable, Hashable {
         precondition(columns.contains(topicColumn) && columns.contains(partitionColumn), "\(name) must carry its source topic and partition")
         precondition(key.allSatisfy(columns.contains), "\(name)'s key columns must be among its columns")
         precondition(key.contains(topicColumn) && key.contains(partitionColumn), "\(name)'s key must hold its source topic and partition")
+        precondition(merges.keys.allSatisfy { columns.contains($0) && !key.contains($0) }, "\(name) merges only columns outside its key")
         self.name = name
         self.columns = columns
         self.key = key
         self.topicColumn = topicColumn
-        precondition(merges.keys.allSatisfy { columns.contains($0) && !key.contains($0) }, "\(name) merges only columns outside its key")
         self.partitionColumn = partitionColumn
         self.merges = columns.map { merges[$0] ?? .replace }
         quotedName = Self.quote(name)

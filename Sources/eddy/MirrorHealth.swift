@@ -10,12 +10,9 @@ struct MirrorHealth: HealthSource {
     /// Ready while the last round ended within this.
     let staleAfter: Duration = .seconds(120)
 
+    /// Alive while its rounds keep finishing, as an instance's processing loop.
     func liveness() -> HealthReport {
-        guard let since = stats.sinceLastLoop else { return HealthReport(ok: true, detail: "reading the changelog for the first time") }
-        guard since < stallAfter else {
-            return HealthReport(ok: false, detail: "the mirror has not finished a round over the changelog for \(since.components.seconds) s")
-        }
-        return HealthReport(ok: true, detail: "last round over the changelog \(since.components.seconds) s ago")
+        EngineHealth(stats: stats, stallAfter: stallAfter).liveness()
     }
 
     func readiness() -> HealthReport {
