@@ -52,10 +52,14 @@ def start_broker(topics):
     return broker, broker.stdout.readline().strip()
 
 
-def produce(eddy, bootstrap, events, bad_share):
-    """`eddy produce`: the synthetic user-login events, `bad_share` of them bad."""
+def produce(eddy, bootstrap, events, bad_share, linger_ms):
+    """`eddy produce`: the synthetic user-login events, `bad_share` of them bad, in producer batches
+    filled for up to `linger_ms`. The mock broker answers a fetch with one producer batch per partition
+    where a real broker sends up to max.partition.fetch.bytes of them, so the batch size decides how
+    many partitions one of Eddy's batches spans (bench/README.md)."""
     subprocess.run([eddy, "produce", "--brokers", bootstrap, "--topic", TOPIC, "--count", str(events),
-                    "--bad-share", str(bad_share), "--log-level", "warning"], check=True, stdout=subprocess.DEVNULL)
+                    "--bad-share", str(bad_share), "--log-level", "warning"], check=True, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "EDDY_KAFKA_LINGER_MS": str(linger_ms)})
 
 
 def raw_consume(bootstrap, expected):
@@ -366,6 +370,10 @@ def main():
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--partitions", type=int, default=64, help="enough that no mock partition passes ~5 MB")
     parser.add_argument("--bad-share", type=float, default=0.05)
+    parser.add_argument("--produce-linger-ms", type=int, default=1000,
+                        help="the producer's linger.ms: 1000 fills batches of up to 1 MB, so that the mock's fetches carry "
+                             "a megabyte per partition as a real broker's do when a consumer is behind; 20 gives "
+                             "batches of ~90 events, and every batch of Eddy's then spans most partitions")
     parser.add_argument("--peer-python", default=".build-bench/venv/bin/python",
                         help="a Python with bench/requirements.txt installed; missing: the peer is skipped")
     parser.add_argument("--peer-time-box", type=float, default=600.0,
@@ -385,7 +393,7 @@ def main():
     broker, bootstrap = start_broker(topics)
     try:
         print(f"producing {args.events} events to {bootstrap} ({args.partitions} partitions)...", flush=True)
-        produce(args.eddy, bootstrap, args.events, args.bad_share)
+        produce(args.eddy, bootstrap, args.events, args.bad_share, args.produce_linger_ms)
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
         eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy)
@@ -402,6 +410,7 @@ def main():
     print_table(rows)
     print_peer_ratios(eddy_rows, quix_rows)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "events": args.events, "partitions": args.partitions,
+              "produce_linger_ms": args.produce_linger_ms,
               "bad_share": args.bad_share, "cores": os.cpu_count(), "load_average_before": load_before,
               "load_average_after": os.getloadavg(), "peer_time_box_s": args.peer_time_box, "systems": rows}
     pathlib.Path(args.json).write_text(json.dumps(result, indent=2))

@@ -10,7 +10,7 @@ enum LoginsTables {
     static let counts = PartitionedTable(
         name: "login_counts",
         columns: ["window_start", "device_type", "locale", "app_version", "topic", "partition", "logins", "updated_at"],
-        key: ["window_start", "device_type", "locale", "app_version", "topic", "partition"],
+        key: ["window_start", "topic", "partition", "device_type", "locale", "app_version"],
         merges: ["logins": .add]
     )
     static let minutes = PartitionedTable(

@@ -33,7 +33,7 @@ struct EddyCommand: AsyncParsableCommand {
 
     /// Loads the config file first, since it supplies option defaults, then parses and runs the command.
     static func main() async {
-        MallocArenas.limit()
+        MallocSettings.apply()
         do {
             let environment = ProcessInfo.processInfo.environment
             if let path = ConfigFileOptions.path(in: Array(CommandLine.arguments.dropFirst()), environment: environment) {
