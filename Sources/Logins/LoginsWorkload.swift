@@ -56,17 +56,12 @@ public struct LoginsWorkload: Workload {
                 deviceType: view.string(.deviceType) ?? LoginCountKey.unknown,
                 locale: view.string(.locale) ?? LoginCountKey.unknown,
                 appVersion: view.string(.appVersion) ?? LoginCountKey.unknown,
-                topic: settings.changelog ? message.topic : LoginCountKey.unattributedTopic,
-                partition: settings.changelog ? message.partition : LoginCountKey.unattributedPartition
+                topic: settings.countsPerPartition ? message.topic : LoginCountKey.unattributedTopic,
+                partition: settings.countsPerPartition ? message.partition : LoginCountKey.unattributedPartition
             )
             batch.counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
                 batch.events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
-            }
-            if settings.storeEvents && settings.changelog {
-                batch.events.withText { text in
-                    batch.eventChanges.append(batch.events.events[batch.events.events.count - 1], text, topic: message.topic)
-                }
             }
             if settings.publishes {
                 batch.events.withText { text in
@@ -81,8 +76,7 @@ public struct LoginsWorkload: Workload {
     }
 
     public func apply(_ batch: LoginsBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
-        precondition(changes == nil || settings.changelog, "recording changes needs LoginsSettings.changelog, which stages them")
-        if settings.storeEvents { try insertEvents(batch, db, changes) }
+        if settings.storeEvents { try insertEvents(batch.events, db, changes) }
         if settings.publishes { try publishEvents(batch, db, now: now) }
         let upsert = try BatchStatement(
             db,
@@ -142,8 +136,7 @@ public struct LoginsWorkload: Workload {
         return cutoff
     }
 
-    private func insertEvents(_ batch: LoginsBatch, _ db: Database, _ changes: PartitionChanges?) throws {
-        let events = batch.events
+    private func insertEvents(_ events: StagedLoginEvents, _ db: Database, _ changes: PartitionChanges?) throws {
         let insert = try BatchStatement(
             db,
             sql: """
@@ -153,6 +146,7 @@ public struct LoginsWorkload: Workload {
                 """
         )
         try events.withText { text in
+            var topics = TopicNames()
             for event in events.events {
                 insert.bind(text: text[event.topic], at: 1)
                 insert.bind(Int64(event.partition), at: 2)
@@ -165,9 +159,19 @@ public struct LoginsWorkload: Workload {
                 insert.bind(text: text[event.deviceID], at: 9)
                 insert.bind(event.timestamp, at: 10)
                 try insert.run()
-            }
-            for segment in batch.eventChanges.segments {
-                changes?.record(topic: segment.topic, partition: segment.partition) { $0.append(contentsOf: segment.rows) }
+                changes?.record(topic: topics.name(event.topic, text), partition: event.partition) { set in
+                    set.upsert(LoginsTables.events)
+                    set.append(text: text[event.topic])
+                    set.append(Int64(event.partition))
+                    set.append(event.offset)
+                    set.append(text: text[event.userID])
+                    set.append(text: text[event.appVersion])
+                    set.append(text: text[event.deviceType])
+                    set.append(text: text[event.locale])
+                    set.append(text: text[event.ip])
+                    set.append(text: text[event.deviceID])
+                    set.append(event.timestamp)
+                }
             }
             try LoginEventMinutes.write(events, text, to: db, changes: changes)
         }
