@@ -55,7 +55,7 @@ public enum Outbox {
     /// and no more once their values reach `maxBytes` (there is always at least one), so that a backlog
     /// of large changelog records is read a few megabytes at a time.
     public static func unsent(
-        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int = .max, channels: Set<OutboxRecord.Channel>
+        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int, channels: Set<OutboxRecord.Channel>
     ) throws -> [OutboxRecord] {
         let rows = try Row.fetchCursor(
             db,
