@@ -10,19 +10,20 @@ public struct LoginsSettings: Sendable {
     public var countsRetentionSeconds: Int64?
     /// Write each valid event to the outbox for the output topic.
     public var publishes: Bool
-    /// Count per source partition in `login_counts`, so that the counts can move with their partition
-    /// (the changelog on). Off, every count goes to the row of topic `''` and partition -1, one row
-    /// per key as for a single instance: half the upserts, into a table a partition count smaller.
-    public var countsPerPartition: Bool
+    /// The changelog is on: count per source partition in `login_counts`, so that the counts can move
+    /// with their partition, and encode the stored events' changelog rows while staging. Off, every
+    /// count goes to the row of topic `''` and partition -1, one row per key as for a single instance:
+    /// half the upserts, into a table a partition count smaller.
+    public var changelog: Bool
 
     public init(
         storeEvents: Bool = true,
         eventsRetentionSeconds: Int64? = 7 * 86_400,
         countsRetentionSeconds: Int64? = 90 * 86_400,
         publishes: Bool = false,
-        countsPerPartition: Bool = false
+        changelog: Bool = false
     ) {
-        self.countsPerPartition = countsPerPartition
+        self.changelog = changelog
         self.storeEvents = storeEvents
         self.eventsRetentionSeconds = eventsRetentionSeconds
         self.countsRetentionSeconds = countsRetentionSeconds

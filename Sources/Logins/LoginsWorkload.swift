@@ -56,12 +56,17 @@ public struct LoginsWorkload: Workload {
                 deviceType: view.string(.deviceType) ?? LoginCountKey.unknown,
                 locale: view.string(.locale) ?? LoginCountKey.unknown,
                 appVersion: view.string(.appVersion) ?? LoginCountKey.unknown,
-                topic: settings.countsPerPartition ? message.topic : LoginCountKey.unattributedTopic,
-                partition: settings.countsPerPartition ? message.partition : LoginCountKey.unattributedPartition
+                topic: settings.changelog ? message.topic : LoginCountKey.unattributedTopic,
+                partition: settings.changelog ? message.partition : LoginCountKey.unattributedPartition
             )
             batch.counts[key, default: 0] += 1
             if settings.storeEvents || settings.publishes {
                 batch.events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
+            }
+            if settings.storeEvents && settings.changelog {
+                batch.events.withText { text in
+                    batch.eventChanges.append(batch.events.events[batch.events.events.count - 1], text, topic: message.topic)
+                }
             }
             if settings.publishes {
                 batch.events.withText { text in
@@ -76,7 +81,8 @@ public struct LoginsWorkload: Workload {
     }
 
     public func apply(_ batch: LoginsBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
-        if settings.storeEvents { try insertEvents(batch.events, db, changes) }
+        precondition(changes == nil || settings.changelog, "recording changes needs LoginsSettings.changelog, which stages them")
+        if settings.storeEvents { try insertEvents(batch, db, changes) }
         if settings.publishes { try publishEvents(batch, db, now: now) }
         let upsert = try BatchStatement(
             db,
@@ -136,7 +142,8 @@ public struct LoginsWorkload: Workload {
         return cutoff
     }
 
-    private func insertEvents(_ events: StagedLoginEvents, _ db: Database, _ changes: PartitionChanges?) throws {
+    private func insertEvents(_ batch: LoginsBatch, _ db: Database, _ changes: PartitionChanges?) throws {
+        let events = batch.events
         let insert = try BatchStatement(
             db,
             sql: """
@@ -146,7 +153,6 @@ public struct LoginsWorkload: Workload {
                 """
         )
         try events.withText { text in
-            var topics = TopicNames()
             for event in events.events {
                 insert.bind(text: text[event.topic], at: 1)
                 insert.bind(Int64(event.partition), at: 2)
@@ -159,19 +165,9 @@ public struct LoginsWorkload: Workload {
                 insert.bind(text: text[event.deviceID], at: 9)
                 insert.bind(event.timestamp, at: 10)
                 try insert.run()
-                changes?.record(topic: topics.name(event.topic, text), partition: event.partition) { set in
-                    set.upsert(LoginsTables.events)
-                    set.append(text: text[event.topic])
-                    set.append(Int64(event.partition))
-                    set.append(event.offset)
-                    set.append(text: text[event.userID])
-                    set.append(text: text[event.appVersion])
-                    set.append(text: text[event.deviceType])
-                    set.append(text: text[event.locale])
-                    set.append(text: text[event.ip])
-                    set.append(text: text[event.deviceID])
-                    set.append(event.timestamp)
-                }
+            }
+            for segment in batch.eventChanges.segments {
+                changes?.record(topic: segment.topic, partition: segment.partition) { $0.append(contentsOf: segment.rows) }
             }
             try LoginEventMinutes.write(events, text, to: db, changes: changes)
         }

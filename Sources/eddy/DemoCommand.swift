@@ -76,7 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
             store: store,
             stats: stats,
             logger: logger,
-            workload: LoginsWorkload(settings: LoginsSettings(publishes: true, countsPerPartition: true))
+            workload: LoginsWorkload(settings: LoginsSettings(publishes: true, changelog: true))
         )
         let relay = OutboxRelay(output: output, changelog: changelog, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)

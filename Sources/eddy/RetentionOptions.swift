@@ -50,13 +50,13 @@ struct RetentionOptions: ParsableArguments {
     }
 
     /// The workload's settings with these retention periods.
-    func logins(storeEvents: Bool = true, publishes: Bool, countsPerPartition: Bool = false) -> LoginsSettings {
+    func logins(storeEvents: Bool = true, publishes: Bool, changelog: Bool = false) -> LoginsSettings {
         LoginsSettings(
             storeEvents: storeEvents,
             eventsRetentionSeconds: retainEvents.seconds,
             countsRetentionSeconds: retainCounts.seconds,
             publishes: publishes,
-            countsPerPartition: countsPerPartition
+            changelog: changelog
         )
     }
 }

@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
         let outputSettings = try output.settings(connection)
         let engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
         let logins = retention.logins(
-            storeEvents: processing.storeEvents, publishes: outputSettings != nil, countsPerPartition: engine.changelog != nil
+            storeEvents: processing.storeEvents, publishes: outputSettings != nil, changelog: engine.changelog != nil
         )
         let store = try processing.database.openMigrated()
         try MirrorFile.refuse(store)

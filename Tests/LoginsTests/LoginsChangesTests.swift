@@ -20,8 +20,9 @@ import Testing
         let rebuilt = try Store(path: directory + "/rebuilt.db")
         for store in [applied, rebuilt] { try Migrations.apply(to: store, workload: LoginsMigrations.all) }
 
-        // Runs of one partition, as fetches deliver them, partition 0's in two runs.
-        let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil, countsPerPartition: true))
+        // Runs of one partition, as fetches deliver them: long enough that partition 0's events are
+        // staged in more than one segment.
+        let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil, changelog: true))
         var generator = LoginEventGenerator(seed: 7, badShare: 0, baseTime: 1_700_000_000)
         var batch = workload.makeBatch(capacity: 2_000)
         var offsets: [Int32: Int64] = [0: 0, 1: 0]
@@ -38,6 +39,7 @@ import Testing
                 offsets[partition]! += 1
             }
         }
+        #expect(batch.eventChanges.segments.filter { $0.partition == 0 }.count > 2, "partition 0's rows span several segments")
 
         let changes = PartitionChanges()
         try applied.write { db in try workload.apply(batch, to: db, now: 1_700_000_100, changes: changes) }
