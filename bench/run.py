@@ -21,6 +21,7 @@ import os
 import pathlib
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -224,9 +225,53 @@ def variant_arguments(binary, extra, changelog):
     return extra if changelog else extra + ["--changelog-topic", "off"]
 
 
-def changelog_topics(partitions):
-    """The changelog topic of every changelog-on variant's group, {name: partitions}."""
-    return {f"bench-{name}-changelog": partitions for name, _, _, on in eddy_variants() if on}
+def cost_pairs(pairs):
+    """(name of the pair's changelog-off run, of its changelog-on run, extra arguments, mode) of every
+    pair measuring the changelog's cost."""
+    return [(f"eddy-cost{i}-{mode}-off", f"eddy-cost{i}-{mode}-on", extra, mode)
+            for i in range(1, pairs + 1)
+            for mode, extra in (("output-off", ["--output-topic", ""]),
+                                ("counts-only", ["--output-topic", "", "--store-events", "false"]))]
+
+
+def changelog_topics(partitions, pairs):
+    """The changelog topic of every changelog-on run's group, {name: partitions}."""
+    names = [name for name, _, _, on in eddy_variants() if on] + [on for _, on, _, _ in cost_pairs(pairs)]
+    return {f"bench-{name}-changelog": partitions for name in names}
+
+
+def measure_changelog_cost(eddy, bootstrap, events, logdir, pairs):
+    """The changelog's cost as the median of `pairs` ratios (changelog on / off), each of two runs back to
+    back, the order alternating: runs minutes apart on this machine differ by ±15 %, more than the cost
+    the budget allows, so one run of each says little."""
+    if pairs == 0 or not knows_option(eddy, "--changelog-topic"):
+        return []
+    results = []
+    with tempfile.TemporaryDirectory(prefix="eddy-bench-cost-") as workdir:
+        for index, (off_name, on_name, extra, mode) in enumerate(cost_pairs(pairs)):
+            runs = [(off_name, extra + ["--changelog-topic", "off"]), (on_name, extra)]
+            rates = {}
+            for name, arguments in (runs if (index // 2) % 2 == 0 else reversed(runs)):
+                print(f"changelog cost, {mode}: {name}...", flush=True)
+                rates[name] = eddy_run(eddy, bootstrap, events, pathlib.Path(workdir), logdir, name, arguments)
+            if rates[off_name]["valid_counted"] != rates[on_name]["valid_counted"]:
+                sys.exit(f"the changelog cost pair counted different numbers of valid events: {rates}")
+            results.append({"mode": mode, "valid_counted": rates[on_name]["valid_counted"],
+                            "off_events_per_second": rates[off_name]["events_per_second"],
+                            "on_events_per_second": rates[on_name]["events_per_second"],
+                            "on_peak_rss_mb": rates[on_name]["peak_rss_mb"],
+                            "ratio": rates[on_name]["events_per_second"] / rates[off_name]["events_per_second"]})
+    return results
+
+
+def print_changelog_cost(pairs):
+    """One line per mode: each pair's ratio (changelog on / off) and their median."""
+    for mode in dict.fromkeys(pair["mode"] for pair in pairs):
+        ratios = sorted(pair["ratio"] for pair in pairs if pair["mode"] == mode)
+        rss = max(pair["on_peak_rss_mb"] for pair in pairs if pair["mode"] == mode)
+        listed = ", ".join(f"{pair['ratio']:.2f}" for pair in pairs if pair["mode"] == mode)
+        print(f"changelog on / off, {mode}, {len(ratios)} pairs back to back: {listed}; "
+              f"median {statistics.median(ratios):.2f}; peak RSS on {rss:.0f}MB")
 
 
 def mirror_restore(eddy, bootstrap, group, valid_events, workdir, logdir):
@@ -380,13 +425,16 @@ def main():
                         help="the most seconds of Quix Streams after its first event; it stops when all is counted")
     parser.add_argument("--json", default="bench/results/latest.json", help="the logs go to logs/ beside it")
     parser.add_argument("--baseline-eddy", help="an earlier eddy binary, measured beside --eddy in the same run")
+    parser.add_argument("--cost-pairs", type=int, default=3,
+                        help="pairs of runs, changelog off and on back to back, per mode (output off, counts only) "
+                             "whose median ratio is the changelog's cost; 0 skips them")
     args = parser.parse_args()
 
     peer = os.path.exists(args.peer_python)
     if not peer:
         print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
     load_before = os.getloadavg()
-    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions, **changelog_topics(args.partitions),
+    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions, **changelog_topics(args.partitions, args.cost_pairs),
               **(quix_topics(args.peer_python, args.partitions) if peer else {})}
     logdir = pathlib.Path(args.json).parent / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
@@ -397,7 +445,8 @@ def main():
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
         eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy)
-        valid_events = agreed_valid_count(eddy_rows)
+        cost = measure_changelog_cost(args.eddy, bootstrap, args.events, logdir, args.cost_pairs)
+        valid_events = agreed_valid_count(eddy_rows + cost)
         quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
                      if peer else [])
     finally:
@@ -409,10 +458,12 @@ def main():
         row["ratio_to_raw"] = row["events_per_second"] / raw["events_per_second"]
     print_table(rows)
     print_peer_ratios(eddy_rows, quix_rows)
+    print_changelog_cost(cost)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "events": args.events, "partitions": args.partitions,
               "produce_linger_ms": args.produce_linger_ms,
               "bad_share": args.bad_share, "cores": os.cpu_count(), "load_average_before": load_before,
-              "load_average_after": os.getloadavg(), "peer_time_box_s": args.peer_time_box, "systems": rows}
+              "load_average_after": os.getloadavg(), "peer_time_box_s": args.peer_time_box, "systems": rows,
+              "changelog_cost_pairs": cost}
     pathlib.Path(args.json).write_text(json.dumps(result, indent=2))
     print(f"written to {args.json}")
 
