@@ -9,6 +9,8 @@ measures on that topic, one system after the other:
               counts-only again with the changelog on (its cost);
   restore     `eddy mirror` rebuilding, from the changelog the changelog-on run wrote, every row of
               that run's state: how fast a new owner restores partitions;
+  cost        the changelog's cost: `--cost-pairs` pairs per mode (output off, counts only) of a
+              changelog-off and a changelog-on run back to back; each pair's ratio and their median;
   quix        Quix Streams computing the same per-minute counts, exactly-once and at-least-once
               (bench/quix_peer.py, in the virtual environment of bench/requirements.txt).
 For each: steady events/s (from the first message or committed batch, so after the group join), the
@@ -256,7 +258,7 @@ def measure_changelog_cost(eddy, bootstrap, events, logdir, pairs):
                 rates[name] = eddy_run(eddy, bootstrap, events, pathlib.Path(workdir), logdir, name, arguments)
             if rates[off_name]["valid_counted"] != rates[on_name]["valid_counted"]:
                 sys.exit(f"the changelog cost pair counted different numbers of valid events: {rates}")
-            results.append({"mode": mode, "valid_counted": rates[on_name]["valid_counted"],
+            results.append({"system": on_name.removesuffix("-on"), "mode": mode, "valid_counted": rates[on_name]["valid_counted"],
                             "off_events_per_second": rates[off_name]["events_per_second"],
                             "on_events_per_second": rates[on_name]["events_per_second"],
                             "on_peak_rss_mb": rates[on_name]["peak_rss_mb"],
