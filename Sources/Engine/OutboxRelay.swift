@@ -5,10 +5,11 @@ import ServiceLifecycle
 import Store
 
 /// Publishes outbox rows in id order with an idempotent producer, to the output topic or to the
-/// changelog partition of their source partition, and marks them sent when the broker acknowledges
-/// them. A row is marked only after its delivery report, so a crash between delivery and marking can
-/// only publish it again: at-least-once, with the source topic/partition/offset headers as the dedupe
-/// key on the output topic; the changelog's restore rule counts a record sent twice once.
+/// changelog partition of their source partition, and moves each channel's watermark past the rows
+/// the broker acknowledged without a gap. A row is passed only after its delivery report, so a crash
+/// between delivery and the watermark can only publish it again: at-least-once, with the source
+/// topic/partition/offset headers as the dedupe key on the output topic; the changelog's restore rule
+/// counts a record sent twice once.
 public final class OutboxRelay: Service, Sendable {
     private let output: OutputSettings?
     private let changelog: ChangelogSettings?
@@ -27,7 +28,7 @@ public final class OutboxRelay: Service, Sendable {
     /// How many bytes of values one read of the outbox brings into memory at most: changelog records
     /// are up to 256 KB each, and a thousand of them at once held tens of megabytes.
     private static let readBytes = 2 << 20
-    /// Acknowledgements are marked in one writer transaction per this many records, or per
+    /// The watermarks move in one writer transaction per this many acknowledgements, or per
     /// ``settleInterval``, whichever comes first: the relay shares the single writer with the consumer.
     private let settleBatch = 5_000
     private let settleInterval = Duration.milliseconds(200)
@@ -75,29 +76,32 @@ public final class OutboxRelay: Service, Sendable {
         var lastFailureLog: ContinuousClock.Instant?
         var lastSettle = ContinuousClock.now
 
-        /// Marks acknowledged rows sent; rows that failed are read again from the database. Unless
-        /// `force`, waits until enough acknowledgements or time accumulated.
+        /// Moves the watermarks past the records acknowledged without a gap; records that failed, and
+        /// every one after them, are read again from the database. Unless `force`, waits until enough
+        /// acknowledgements or time accumulated.
         func settle(force: Bool) throws {
             guard force || ContinuousClock.now - lastSettle >= settleInterval || acknowledgements.pendingCount >= settleBatch else { return }
             let settled = acknowledgements.take()
             lastSettle = .now
             guard !settled.isEmpty else { return }
-            let sent = settled.filter { $0.error == nil }
-            let failed = settled.filter { $0.error != nil }
-            if !sent.isEmpty {
-                let timestamp = now()
-                try store.write { db in try Outbox.markSent(db, ids: sent.map { Int64($0.id) }, now: timestamp) }
-                let changelogRecords = sent.reduce(0) { $0 + ($1.isChangelog ? 1 : 0) }
-                stats.recordPublished(sent.count - changelogRecords)
-                stats.recordChangelogSent(changelogRecords)
-            }
-            if let first = failed.min(by: { $0.id < $1.id }) {
-                cursor = min(cursor, Int64(first.id) - 1)
+            if let failed = settled.filter({ $0.error != nil }).min(by: { $0.id < $1.id }) {
+                acknowledgements.rewind(from: failed.id)
+                cursor = min(cursor, Int64(failed.id) - 1)
                 if lastFailureLog.map({ ContinuousClock.now - $0 > .seconds(10) }) ?? true {
-                    logger.warning("\(failed.count) outbox records not delivered; they wait and go again: \(first.error!)")
+                    logger.warning("outbox records not delivered; they wait and go again: \(failed.error!)")
                     lastFailureLog = .now
                 }
             }
+            let watermarks = acknowledgements.advance()
+            if !watermarks.isEmpty {
+                try store.write { db in
+                    for (channel, id) in watermarks { try Outbox.markSent(db, channel: channel, through: id) }
+                }
+            }
+            let sent = settled.filter { $0.error == nil }
+            let changelogRecords = sent.reduce(0) { $0 + ($1.isChangelog ? 1 : 0) }
+            stats.recordPublished(sent.count - changelogRecords)
+            stats.recordChangelogSent(changelogRecords)
         }
 
         var channels: Set<OutboxRecord.Channel> = []
@@ -118,7 +122,7 @@ public final class OutboxRelay: Service, Sendable {
                     try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels)
                 }
                 for record in records {
-                    acknowledgements.produced(id: UInt64(record.id), changelogBytes: record.channel == .changelog ? record.value.count : nil)
+                    acknowledgements.produced(record)
                     try produce(record, producer)
                     cursor = record.id
                 }

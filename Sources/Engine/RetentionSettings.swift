@@ -1,10 +1,13 @@
+import Store
+
 /// The engine's own retention policies, for the tables it owns, and how pruning is paced.
 public struct RetentionSettings: Sendable, Equatable {
     /// `resolved` failed rows, by the time they were resolved; `nil` keeps them.
     public var resolvedFailuresSeconds: Int64?
     /// `dead` failed rows, by their last attempt; `nil` (the default) keeps them until an operator acts.
     public var deadFailuresSeconds: Int64?
-    /// Outbox rows the broker acknowledged, by the time they were sent.
+    /// Outbox rows the broker acknowledged, by the time they were written (the relay sends them within
+    /// moments unless the broker is away).
     public var sentOutboxSeconds: Int64?
     /// The most rows one pruning transaction deletes.
     public var rowsPerStep: Int
@@ -40,7 +43,9 @@ public struct RetentionSettings: Sendable, Equatable {
                 name: "failed_messages (dead)", table: "failed_messages", timeColumn: "last_attempt_at", keyColumns: ["id"],
                 condition: "status = 'dead'", retainSeconds: deadFailuresSeconds
             ),
-            RetentionRule(name: "outbox (sent)", table: "outbox", timeColumn: "sent_at", keyColumns: ["id"], retainSeconds: sentOutboxSeconds),
+            RetentionRule(name: "outbox (sent)", retainSeconds: sentOutboxSeconds) { db, cutoff, limit in
+                try Outbox.deleteSent(db, createdBefore: cutoff, limit: limit)
+            },
         ]
     }
 }

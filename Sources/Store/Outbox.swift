@@ -3,7 +3,8 @@ import GRDB
 import Primitives
 
 /// The `outbox` table: records for the output topic (channel 0) and the changelog (channel 1), written
-/// in the same transaction as the state and marked sent once the broker acknowledged them.
+/// in the same transaction as the state; `outbox_sent_through` holds, per channel, the id up to which
+/// the broker acknowledged them all.
 public enum Outbox {
     /// Appends `record` (its id is assigned) inside the caller's transaction.
     public static func append(_ db: Database, _ record: OutboxRecord, now: Int64) throws {
@@ -38,7 +39,10 @@ public enum Outbox {
     public static func unsentChangelogCount(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws -> Int {
         try Int.fetchOne(
             db,
-            sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND channel = 1 AND source_topic = ? AND source_partition = ?",
+            sql: """
+                SELECT COUNT(*) FROM outbox WHERE channel = 1 AND id > (SELECT sent_through FROM outbox_sent_through WHERE channel = 1)
+                AND source_topic = ? AND source_partition = ?
+                """,
             arguments: [sourceTopic, sourcePartition]
         ) ?? 0
     }
@@ -46,9 +50,17 @@ public enum Outbox {
     /// Deletes the unsent changelog records of the partition: another owner's history replaced them.
     public static func deleteUnsentChangelog(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws {
         try db.execute(
-            sql: "DELETE FROM outbox WHERE sent_at IS NULL AND channel = 1 AND source_topic = ? AND source_partition = ?",
+            sql: """
+                DELETE FROM outbox WHERE channel = 1 AND id > (SELECT sent_through FROM outbox_sent_through WHERE channel = 1)
+                AND source_topic = ? AND source_partition = ?
+                """,
             arguments: [sourceTopic, sourcePartition]
         )
+    }
+
+    /// The id up to which every record of `channel` was acknowledged by the broker.
+    public static func sentThrough(_ db: Database, channel: OutboxRecord.Channel) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT sent_through FROM outbox_sent_through WHERE channel = ?", arguments: [channel.rawValue]) ?? 0
     }
 
     /// Unsent records of `channels` with an id above `afterID`, in id order: at most `limit` of them,
@@ -61,7 +73,8 @@ public enum Outbox {
             db,
             sql: """
                 SELECT id, source_topic, source_partition, source_offset, key, value, channel FROM outbox
-                WHERE sent_at IS NULL AND id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.joined(separator: ", ")))
+                WHERE id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.joined(separator: ", ")))
+                AND id > (SELECT sent_through FROM outbox_sent_through WHERE outbox_sent_through.channel = outbox.channel)
                 ORDER BY id LIMIT ?
                 """,
             arguments: [afterID, limit]
@@ -84,37 +97,44 @@ public enum Outbox {
         return records
     }
 
-    /// Marks `ids` sent at `now`, per run of consecutive ids. A changelog record's value is emptied as
-    /// it is marked: nothing reads it once the broker has it, and keeping it would rewrite the whole
-    /// value (up to 256 KB for a change set). The row itself stays until retention: deleting the newest
-    /// rows would let SQLite give their ids to the next rows, behind the relay's cursor.
-    public static func markSent(_ db: Database, ids: [Int64], now: Int64) throws {
-        let markChangelog = try db.cachedStatement(
-            sql: "UPDATE outbox SET sent_at = ?, value = x'' WHERE id BETWEEN ? AND ? AND channel = 1 AND sent_at IS NULL"
+    /// Moves `channel`'s watermark to `id`: every record of the channel up to it was acknowledged. The
+    /// changelog's records up to it are deleted at once (nothing reads one once the broker has it, and
+    /// a change set is up to 256 KB); the output topic's stay for `--retain-sent`, see
+    /// ``deleteSent(_:createdBefore:limit:)``.
+    public static func markSent(_ db: Database, channel: OutboxRecord.Channel, through id: Int64) throws {
+        try db.execute(
+            sql: "UPDATE outbox_sent_through SET sent_through = ? WHERE channel = ? AND sent_through < ?",
+            arguments: [id, channel.rawValue, id]
         )
-        let mark = try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ? WHERE id BETWEEN ? AND ? AND sent_at IS NULL")
-        var index = 0
-        let sorted = ids.sorted()
-        while index < sorted.count {
-            var end = index
-            while end + 1 < sorted.count, sorted[end + 1] <= sorted[end] + 1 { end += 1 }
-            try markChangelog.execute(arguments: [now, sorted[index], sorted[end]])
-            try mark.execute(arguments: [now, sorted[index], sorted[end]])
-            index = end + 1
-        }
+        guard db.changesCount > 0, channel == .changelog else { return }
+        try db.execute(sql: "DELETE FROM outbox WHERE channel = 1 AND id <= ?", arguments: [id])
     }
 
-    /// An upper bound of the records waiting for the broker, in two index lookups (cheap enough to ask
-    /// after every batch): the span of ids from the oldest unsent record to the newest record.
+    /// Deletes at most `limit` sent records created before `cutoff` (unix seconds), oldest first.
+    /// - Returns: how many it deleted.
+    public static func deleteSent(_ db: Database, createdBefore cutoff: Int64, limit: Int) throws -> Int {
+        try db.cachedStatement(
+            sql: """
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE created_at < ?
+                    AND id <= (SELECT sent_through FROM outbox_sent_through WHERE outbox_sent_through.channel = outbox.channel)
+                    ORDER BY id LIMIT ?)
+                """
+        ).execute(arguments: [cutoff, limit])
+        return db.changesCount
+    }
+
+    /// An upper bound of the output topic's records waiting for the broker, in two lookups (cheap enough
+    /// to ask after every batch): the span of ids from its watermark to the newest record.
     public static func pendingBound(_ db: Database) throws -> Int {
         try Int.fetchOne(
             db,
-            sql: "SELECT (SELECT MAX(id) FROM outbox) - (SELECT MIN(id) FROM outbox WHERE sent_at IS NULL) + 1"
+            sql: "SELECT MAX(0, COALESCE((SELECT MAX(id) FROM outbox), 0) - (SELECT sent_through FROM outbox_sent_through WHERE channel = 0))"
         ) ?? 0
     }
 
     /// How many records wait for the broker.
     public static func pendingCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_unsent") ?? 0
     }
 }

@@ -24,10 +24,11 @@ import Testing
         }
     }
 
-    private func outbox(sentAt: Int64?) throws {
+    /// An output record written at `createdAt`, acknowledged (the watermark passed it) when `sent`.
+    private func outbox(createdAt: Int64, sent: Bool) throws {
         try store.write { db in
-            try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: 0, key: nil, value: [1]), now: 0)
-            try db.execute(sql: "UPDATE outbox SET sent_at = ? WHERE id = last_insert_rowid()", arguments: [sentAt])
+            try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: 0, key: nil, value: [1]), now: createdAt)
+            if sent { try Outbox.markSent(db, channel: .output, through: db.lastInsertedRowID) }
         }
     }
 
@@ -35,9 +36,9 @@ import Testing
         try failed(offset: 1, status: "resolved", at: 100)
         try failed(offset: 2, status: "resolved", at: 900)
         try failed(offset: 3, status: "dead", at: 100)
-        try outbox(sentAt: 100)
-        try outbox(sentAt: 990)
-        try outbox(sentAt: nil)
+        try outbox(createdAt: 100, sent: true)
+        try outbox(createdAt: 990, sent: true)
+        try outbox(createdAt: 100, sent: false)
         let settings = RetentionSettings(resolvedFailuresSeconds: 500, deadFailuresSeconds: nil, sentOutboxSeconds: 50)
         let pruner = Pruner(store: store, rules: settings.engineRules, settings: settings, now: { 1_000 })
 
@@ -47,12 +48,12 @@ import Testing
         let (failedLeft, sentLeft, unsentLeft) = try store.read { db in
             (
                 try Int64.fetchAll(db, sql: "SELECT offset FROM failed_messages ORDER BY offset"),
-                try Int64?.fetchAll(db, sql: "SELECT sent_at FROM outbox ORDER BY id"),
+                try Int64.fetchAll(db, sql: "SELECT created_at FROM outbox ORDER BY id"),
                 try Outbox.pendingCount(db)
             )
         }
         #expect(failedLeft == [2, 3], "the new resolved row and the dead row (kept: retention off) stay")
-        #expect(sentLeft == [990, nil], "the recent sent row and the unsent row stay")
+        #expect(sentLeft == [990, 100], "the recent sent row and the old unsent row stay")
         #expect(unsentLeft == 1)
         #expect(try pruner.step().removed.isEmpty)
     }

@@ -1,23 +1,31 @@
 import Kafka
+import Store
 import Testing
 
 @testable import Engine
 
-/// The relay reads no more while the changelog bytes in flight pass their bound: they must go down as
-/// the reports come, failed ones included, and each report must say which channel it belongs to.
+/// What the relay settles: the watermark of each channel passes only records acknowledged without a
+/// gap before them, a failure holds it until the records from there are produced again and delivered,
+/// and the changelog bytes in flight follow the reports.
 struct RelayAcknowledgementsTests {
+    private func record(_ id: Int64, _ channel: OutboxRecord.Channel, bytes: Int = 1) -> OutboxRecord {
+        OutboxRecord(id: id, sourceTopic: "t", sourcePartition: 0, sourceOffset: id, key: nil, value: Array(repeating: 0, count: bytes), channel: channel)
+    }
+
+    private let timedOut = KafkaError(code: -185, message: "timed out", isRetriable: true)
+
     @Test func changelogBytesInFlightFollowTheReportsAndTheReportsTheirChannel() {
         let acknowledgements = RelayAcknowledgements()
-        acknowledgements.produced(id: 1, changelogBytes: 200_000)
-        acknowledgements.produced(id: 2, changelogBytes: nil)
-        acknowledgements.produced(id: 3, changelogBytes: 50_000)
+        acknowledgements.produced(record(1, .changelog, bytes: 200_000))
+        acknowledgements.produced(record(2, .output))
+        acknowledgements.produced(record(3, .changelog, bytes: 50_000))
         #expect(acknowledgements.inFlight == 3)
         #expect(acknowledgements.changelogBytesInFlight == 250_000)
 
         acknowledgements.report(id: 1, error: nil)
         acknowledgements.report(id: 2, error: nil)
         #expect(acknowledgements.changelogBytesInFlight == 50_000)
-        acknowledgements.report(id: 3, error: KafkaError(code: -185, message: "timed out", isRetriable: true))
+        acknowledgements.report(id: 3, error: timedOut)
         #expect(acknowledgements.inFlight == 0)
         #expect(acknowledgements.changelogBytesInFlight == 0)
 
@@ -26,9 +34,41 @@ struct RelayAcknowledgementsTests {
         #expect(reports.map(\.isChangelog) == [true, false, true])
         #expect(reports.map { $0.error == nil } == [true, true, false])
         #expect(acknowledgements.take().isEmpty)
+    }
 
-        // A failed record is read again and produced again under the same id.
-        acknowledgements.produced(id: 3, changelogBytes: 50_000)
-        #expect(acknowledgements.changelogBytesInFlight == 50_000)
+    @Test func eachWatermarkPassesOnlyRecordsDeliveredWithoutAGap() {
+        let acknowledgements = RelayAcknowledgements()
+        for id in 1...6 { acknowledgements.produced(record(Int64(id), id % 3 == 0 ? .changelog : .output)) }
+        // Output: 1, 2, 4, 5; changelog: 3, 6. Delivered out of order.
+        acknowledgements.report(id: 2, error: nil)
+        acknowledgements.report(id: 6, error: nil)
+        #expect(acknowledgements.advance().isEmpty, "1 and 3 are still in flight")
+        acknowledgements.report(id: 1, error: nil)
+        acknowledgements.report(id: 5, error: nil)
+        #expect(acknowledgements.advance() == [.output: 2])
+        acknowledgements.report(id: 3, error: nil)
+        acknowledgements.report(id: 4, error: nil)
+        #expect(acknowledgements.advance() == [.output: 5, .changelog: 6])
+        #expect(acknowledgements.advance().isEmpty)
+    }
+
+    @Test func aFailureHoldsTheWatermarkUntilTheRecordsFromThereAreDeliveredAgain() {
+        let acknowledgements = RelayAcknowledgements()
+        for id in 1...4 { acknowledgements.produced(record(Int64(id), .output)) }
+        acknowledgements.report(id: 1, error: nil)
+        acknowledgements.report(id: 2, error: timedOut)
+        acknowledgements.report(id: 3, error: nil)
+        // The relay rewinds to the failed record and produces everything from it again.
+        acknowledgements.rewind(from: 2)
+        #expect(acknowledgements.advance() == [.output: 1])
+        for id in 2...4 { acknowledgements.produced(record(Int64(id), .output)) }
+        acknowledgements.report(id: 4, error: nil)  // the first attempt of 4, late
+        #expect(acknowledgements.advance().isEmpty, "2 is not delivered yet")
+        acknowledgements.report(id: 2, error: nil)
+        #expect(acknowledgements.advance() == [.output: 4], "3 and 4 were delivered once already")
+        // The second attempts' reports come too, and change nothing.
+        acknowledgements.report(id: 3, error: nil)
+        acknowledgements.report(id: 4, error: nil)
+        #expect(acknowledgements.advance().isEmpty)
     }
 }

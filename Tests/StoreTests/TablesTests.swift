@@ -29,9 +29,11 @@ import Testing
         #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
-    /// Sent records are marked, a changelog record's value emptied; unsent ones are untouched; and ids
-    /// keep growing, so that the relay's cursor never passes a new record.
-    @Test func sentRecordsAreMarkedAndChangelogValuesEmptied() throws {
+    /// Each channel's watermark moves on its own and never back; a sent changelog record is deleted, a
+    /// sent output record stays for retention; unsent ones are untouched; and ids keep growing even
+    /// when the newest rows are deleted, so that neither the relay's cursor nor a watermark passes a
+    /// new record.
+    @Test func watermarksMovePerChannelAndSentChangelogRecordsGo() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try migratedStore(directory)
@@ -41,18 +43,43 @@ import Testing
                 try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: offset + 1, value: [2], now: 1)
             }
         }
-        #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
-        try store.write { db in try Outbox.markSent(db, ids: [1, 2, 3, 4], now: 5) }
-        let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, channel, sent_at, length(value) FROM outbox ORDER BY id").map {
-                [$0[0], $0[1], $0[2], $0[3]] as [Int64?]
-            }
+        func unsent() throws -> [Int64] {
+            try store.read { try Outbox.unsent($0, afterID: 0, limit: 100, maxBytes: .max, channels: [.output, .changelog]).map(\.id) }
         }
-        #expect(rows == [[1, 0, 5, 1], [2, 1, 5, 0], [3, 0, 5, 1], [4, 1, 5, 0], [5, 0, nil, 1], [6, 1, nil, 1]])
+        #expect(try unsent() == [1, 2, 3, 4, 5, 6])
+        #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
+        try store.write { db in
+            try Outbox.markSent(db, channel: .output, through: 3)
+            try Outbox.markSent(db, channel: .changelog, through: 4)
+            try Outbox.markSent(db, channel: .output, through: 1)
+        }
+        #expect(try store.read { try Outbox.sentThrough($0, channel: .output) } == 3, "a watermark never goes back")
+        #expect(try unsent() == [5, 6])
+        #expect(try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM outbox ORDER BY id") } == [1, 3, 5, 6])
+        #expect(try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM outbox_unsent ORDER BY id") } == [5, 6])
         #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 1)
-        try store.write { db in try Outbox.markSent(db, ids: [6], now: 6) }
+        #expect(try store.read { try Outbox.pendingCount($0) } == 2)
+        try store.write { db in try Outbox.deleteUnsentChangelog(db, sourceTopic: "t", sourcePartition: 0) }
         try store.write { db in try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: 9, value: [3], now: 7) }
         #expect(try store.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM outbox") } == 7)
+    }
+
+    /// Sent records go by the time they were written, oldest first, and only up to their channel's
+    /// watermark.
+    @Test func sentRecordsArePrunedUpToTheirWatermark() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        try store.write { db in
+            for (offset, time) in [(0, 10), (1, 20), (2, 30), (3, 40)] as [(Int64, Int64)] {
+                try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: offset, key: nil, value: [1]), now: time)
+            }
+            try Outbox.markSent(db, channel: .output, through: 3)
+        }
+        #expect(try store.write { try Outbox.deleteSent($0, createdBefore: 35, limit: 1) } == 1)
+        #expect(try store.write { try Outbox.deleteSent($0, createdBefore: 35, limit: 10) } == 2)
+        #expect(try store.write { try Outbox.deleteSent($0, createdBefore: 100, limit: 10) } == 0, "record 4 is not sent")
+        #expect(try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM outbox") } == [4])
     }
 
     @Test func aReadOfTheOutboxStopsAtItsByteBudget() throws {
