@@ -18,7 +18,7 @@ struct RetentionOptions: ParsableArguments {
     @Option(help: "Keep dead failed_messages rows this long after their last attempt. [env: EDDY_RETAIN_DEAD]")
     var retainDead: RetentionPeriod = Env.retention("EDDY_RETAIN_DEAD", default: "off")
 
-    @Option(help: "Keep outbox rows this long after the broker acknowledged them. [env: EDDY_RETAIN_SENT]")
+    @Option(help: "Keep sent output records in the outbox this long after they were written. [env: EDDY_RETAIN_SENT]")
     var retainSent: RetentionPeriod = Env.retention("EDDY_RETAIN_SENT", default: "1h")
 
     @Option(help: "The most rows one pruning transaction deletes. [env: EDDY_PRUNE_ROWS]")
