@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Primitives
 import ServiceLifecycle
 import Store
 
@@ -118,15 +119,15 @@ public final class OutboxRelay: Service, Sendable {
             produced = 0
             let room = maxInFlight - acknowledgements.inFlight
             if room > 0 && acknowledgements.changelogBytesInFlight < Self.maxChangelogBytesInFlight {
-                let records = try store.read { db in
-                    try Outbox.unsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels)
+                // Each record is produced from SQLite's own bytes, straight into librdkafka's copy.
+                produced = try store.read { db in
+                    try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels) {
+                        record in
+                        acknowledgements.produced(id: UInt64(record.id), channel: record.channel, bytes: record.value.count)
+                        try produce(record, producer)
+                        cursor = record.id
+                    }
                 }
-                for record in records {
-                    acknowledgements.produced(record)
-                    try produce(record, producer)
-                    cursor = record.id
-                }
-                produced = records.count
             }
             producer.poll(timeoutMilliseconds: produced == 0 ? 50 : 0)
             try settle(force: false)
@@ -141,20 +142,18 @@ public final class OutboxRelay: Service, Sendable {
         if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
     }
 
-    private func produce(_ record: OutboxRecord, _ producer: KafkaProducer) throws {
+    private func produce(_ record: OutboxRecordView, _ producer: KafkaProducer) throws {
         switch record.channel {
         case .output:
-            try producer.produce(
-                topic: output!.topic,
-                key: record.key,
-                value: record.value,
-                headers: [
-                    KafkaHeader(name: "eddy-source-topic", value: Array(record.sourceTopic.utf8)),
-                    KafkaHeader(name: "eddy-source-partition", value: Array("\(record.sourcePartition)".utf8)),
-                    KafkaHeader(name: "eddy-source-offset", value: Array("\(record.sourceOffset)".utf8)),
-                ],
-                id: UInt64(record.id)
-            )
+            try withDecimalText(Int64(record.sourcePartition)) { partition in
+                try withDecimalText(record.sourceOffset) { offset in
+                    try producer.produce(topic: output!.topic, key: record.key, value: record.value, id: UInt64(record.id)) { headers in
+                        headers.add(name: "eddy-source-topic", value: record.sourceTopic)
+                        headers.add(name: "eddy-source-partition", value: partition)
+                        headers.add(name: "eddy-source-offset", value: offset)
+                    }
+                }
+            }
         case .changelog:
             try producer.produce(
                 topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: record.value, id: UInt64(record.id)

@@ -39,15 +39,14 @@ final class RelayAcknowledgements: Sendable {
     /// Delivery reports waiting to be settled.
     var pendingCount: Int { state.withLock { $0.pending.count } }
 
-    /// Counts a record handed to the producer; ids must increase, except after ``rewind(from:)``.
-    func produced(_ record: OutboxRecord) {
-        let id = UInt64(record.id)
+    /// Counts a record of `bytes` handed to the producer; ids must increase, except after ``rewind(from:)``.
+    func produced(id: UInt64, channel: OutboxRecord.Channel, bytes: Int) {
         state.withLock {
             $0.produced += 1
-            $0.unsettled[record.channel, default: ProducedIDs()].append(id)
-            if record.channel == .changelog {
-                $0.changelogSizes[id] = record.value.count
-                $0.changelogBytes += record.value.count
+            $0.unsettled[channel, default: ProducedIDs()].append(id)
+            if channel == .changelog {
+                $0.changelogSizes[id] = bytes
+                $0.changelogBytes += bytes
             }
         }
     }

@@ -41,6 +41,34 @@ public final class KafkaProducer: @unchecked Sendable {
         headers: [KafkaHeader] = [],
         id: UInt64 = 0
     ) throws(KafkaError) {
+        let error = withOptionalBytes(key) { key in
+            withOptionalBytes(value) { value in
+                Result { () throws(KafkaError) in
+                    try produce(topic: topic, partition: partition, key: key, value: value, id: id) { list in
+                        for header in headers {
+                            withOptionalBytes(header.value) { list.add(name: header.name, value: $0) }
+                        }
+                    }
+                }
+            }
+        }
+        try error.get()
+    }
+
+    /// Queues one message from bytes the caller holds; librdkafka copies them, and the headers that
+    /// `headers` adds. When librdkafka's queue is full it serves delivery reports and tries again.
+    /// - Parameters:
+    ///   - partition: a partition, or `nil` to let the partitioner choose by key.
+    ///   - value: `nil` produces a tombstone.
+    /// - Throws: `KafkaError` when the message cannot be queued (or a fatal error occurred).
+    public func produce(
+        topic: String,
+        partition: Int32? = nil,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        id: UInt64 = 0,
+        headers: (KafkaHeaderList) -> Void = { _ in }
+    ) throws(KafkaError) {
         while true {
             let error = Self.enqueue(handle, topic, partition, key, value, headers, id)
             guard let error else { return }
@@ -77,64 +105,48 @@ public final class KafkaProducer: @unchecked Sendable {
         _ handle: OpaquePointer,
         _ topic: String,
         _ partition: Int32?,
-        _ key: [UInt8]?,
-        _ value: [UInt8]?,
-        _ headers: [KafkaHeader],
+        _ key: UnsafeRawBufferPointer?,
+        _ value: UnsafeRawBufferPointer?,
+        _ headers: (KafkaHeaderList) -> Void,
         _ id: UInt64
     ) -> OpaquePointer? {
-        topic.withCString { topicName in
-            withOptionalBytes(key) { keyBytes in
-                withOptionalBytes(value) { valueBytes in
-                    var fields: [rd_kafka_vu_t] = []
-                    fields.reserveCapacity(6 + headers.count)
+        // librdkafka takes the header list when the message is queued; otherwise it is ours to free.
+        let headerList = KafkaHeaderList()
+        headers(headerList)
+        let error = topic.withCString { topicName in
+            withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { fields in
+                var count = 0
+                func append(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
                     var field = rd_kafka_vu_t()
-                    field.vtype = RD_KAFKA_VTYPE_TOPIC
-                    field.u.cstr = topicName
-                    fields.append(field)
-                    field.vtype = RD_KAFKA_VTYPE_PARTITION
-                    field.u.i32 = partition ?? RD_KAFKA_PARTITION_UA
-                    fields.append(field)
-                    field.vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    field.u.i = RD_KAFKA_MSG_F_COPY
-                    fields.append(field)
-                    field.vtype = RD_KAFKA_VTYPE_OPAQUE
-                    field.u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(id))
-                    fields.append(field)
-                    if let keyBytes {
-                        field.vtype = RD_KAFKA_VTYPE_KEY
-                        field.u.mem.ptr = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
-                        field.u.mem.size = keyBytes.count
-                        fields.append(field)
-                    }
-                    if let valueBytes {
-                        field.vtype = RD_KAFKA_VTYPE_VALUE
-                        field.u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
-                        field.u.mem.size = valueBytes.count
-                        fields.append(field)
-                    }
-                    // librdkafka takes the header list when the message is queued; otherwise it is ours to free.
-                    let headerList = headers.isEmpty ? nil : Self.headerList(headers)
-                    if let headerList {
-                        field.vtype = RD_KAFKA_VTYPE_HEADERS
-                        field.u.headers = headerList
-                        fields.append(field)
-                    }
-                    let error = fields.withUnsafeBufferPointer { rd_kafka_produceva(handle, $0.baseAddress, $0.count) }
-                    if error != nil, let headerList { rd_kafka_headers_destroy(headerList) }
-                    return error
+                    field.vtype = type
+                    fill(&field)
+                    fields.initializeElement(at: count, to: field)
+                    count += 1
                 }
+                append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
+                append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition ?? RD_KAFKA_PARTITION_UA }
+                append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
+                append(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(id)) }
+                if let key {
+                    append(RD_KAFKA_VTYPE_KEY) {
+                        $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                        $0.u.mem.size = key.count
+                    }
+                }
+                if let value {
+                    append(RD_KAFKA_VTYPE_VALUE) {
+                        $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                        $0.u.mem.size = value.count
+                    }
+                }
+                if let list = headerList.list {
+                    append(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = list }
+                }
+                defer { fields.baseAddress!.deinitialize(count: count) }
+                return rd_kafka_produceva(handle, fields.baseAddress, count)
             }
         }
-    }
-
-    /// A new `rd_kafka_headers_t` holding copies of `headers`.
-    private static func headerList(_ headers: [KafkaHeader]) -> OpaquePointer {
-        let list = rd_kafka_headers_new(headers.count)!
-        for header in headers {
-            withOptionalBytes(header.value) { value in
-                _ = rd_kafka_header_add(list, header.name, -1, value?.baseAddress, value?.count ?? 0)
-            }
-        }
-        return list
+        if error != nil, let list = headerList.list { rd_kafka_headers_destroy(list) }
+        return error
     }
 }

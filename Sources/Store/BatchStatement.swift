@@ -105,7 +105,23 @@ public final class BatchStatement {
         return result
     }
 
-    /// The row a `RETURNING` clause returned, while ``run(returning:)`` reads it.
+    /// Runs a query and lets `read` see each row in turn, until the rows end or `read` returns false;
+    /// then clears the bindings for the next run.
+    /// - Throws: `DatabaseError`, or what `read` throws.
+    public func forEachRow(_ read: (ReturnedRow) throws -> Bool) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW {
+            guard try read(ReturnedRow(handle: handle)) else { return }
+            code = sqlite3_step(handle)
+        }
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    /// A row the statement returned, while ``run(returning:)`` or ``forEachRow(_:)`` reads it.
     public struct ReturnedRow {
         fileprivate let handle: OpaquePointer
 
@@ -113,6 +129,16 @@ public final class BatchStatement {
         @inline(__always)
         public func integer(_ index: Int32) -> Int64 {
             sqlite3_column_int64(handle, index)
+        }
+
+        /// The bytes of the text or blob in column `index`, or `nil` when it is NULL. They are SQLite's
+        /// and stay valid only until the next row.
+        @inline(__always)
+        public func bytes(_ index: Int32) -> UnsafeRawBufferPointer? {
+            guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
+            // `sqlite3_column_blob` of an empty value is NULL; keep it distinct from a NULL column.
+            let start = sqlite3_column_blob(handle, index) ?? UnsafeRawPointer(emptyText)
+            return UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, index)))
         }
 
         /// Appends every column of the row to `changes`, in order, each with its SQLite type.

@@ -63,38 +63,45 @@ public enum Outbox {
         try Int64.fetchOne(db, sql: "SELECT sent_through FROM outbox_sent_through WHERE channel = ?", arguments: [channel.rawValue]) ?? 0
     }
 
-    /// Unsent records of `channels` with an id above `afterID`, in id order: at most `limit` of them,
-    /// and no more once their values reach `maxBytes` (there is always at least one), so that a backlog
-    /// of large changelog records is read a few megabytes at a time.
-    public static func unsent(
-        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int, channels: Set<OutboxRecord.Channel>
-    ) throws -> [OutboxRecord] {
-        let rows = try Row.fetchCursor(
+    /// Shows `body` the unsent records of `channels` with an id above `afterID`, in id order: at most
+    /// `limit` of them, and no more once their values reach `maxBytes` (there is always at least one),
+    /// so that a backlog of large changelog records is read a few megabytes at a time.
+    /// - Returns: how many records `body` saw.
+    /// - Throws: `DatabaseError`, or what `body` throws.
+    @discardableResult
+    public static func forEachUnsent(
+        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int, channels: Set<OutboxRecord.Channel>,
+        _ body: (OutboxRecordView) throws -> Void
+    ) throws -> Int {
+        let select = try BatchStatement(
             db,
             sql: """
                 SELECT id, source_topic, source_partition, source_offset, key, value, channel FROM outbox
-                WHERE id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.joined(separator: ", ")))
+                WHERE id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.sorted().joined(separator: ", ")))
                 AND id > (SELECT sent_through FROM outbox_sent_through WHERE outbox_sent_through.channel = outbox.channel)
                 ORDER BY id LIMIT ?
-                """,
-            arguments: [afterID, limit]
+                """
         )
-        var records: [OutboxRecord] = []
+        select.bind(afterID, at: 1)
+        select.bind(Int64(limit), at: 2)
+        var count = 0
         var bytes = 0
-        while bytes < maxBytes, let row = try rows.next() {
-            let record = OutboxRecord(
-                id: row[0],
-                sourceTopic: row[1],
-                sourcePartition: row[2],
-                sourceOffset: row[3],
-                key: (row[4] as Data?).map { Array($0) },
-                value: Array(row[5] as Data),
-                channel: OutboxRecord.Channel(rawValue: row[6]) ?? .output
+        try select.forEachRow { row in
+            let record = OutboxRecordView(
+                id: row.integer(0),
+                sourceTopic: row.bytes(1) ?? UnsafeRawBufferPointer(start: nil, count: 0),
+                sourcePartition: Int32(truncatingIfNeeded: row.integer(2)),
+                sourceOffset: row.integer(3),
+                key: row.bytes(4),
+                value: row.bytes(5) ?? UnsafeRawBufferPointer(start: nil, count: 0),
+                channel: OutboxRecord.Channel(rawValue: row.integer(6)) ?? .output
             )
+            try body(record)
+            count += 1
             bytes += record.value.count
-            records.append(record)
+            return bytes < maxBytes
         }
-        return records
+        return count
     }
 
     /// Moves `channel`'s watermark to `id`: every record of the channel up to it was acknowledged. The

@@ -8,17 +8,14 @@ import Testing
 /// gap before them, a failure holds it until the records from there are produced again and delivered,
 /// and the changelog bytes in flight follow the reports.
 struct RelayAcknowledgementsTests {
-    private func record(_ id: Int64, _ channel: OutboxRecord.Channel, bytes: Int = 1) -> OutboxRecord {
-        OutboxRecord(id: id, sourceTopic: "t", sourcePartition: 0, sourceOffset: id, key: nil, value: Array(repeating: 0, count: bytes), channel: channel)
-    }
 
     private let timedOut = KafkaError(code: -185, message: "timed out", isRetriable: true)
 
     @Test func changelogBytesInFlightFollowTheReportsAndTheReportsTheirChannel() {
         let acknowledgements = RelayAcknowledgements()
-        acknowledgements.produced(record(1, .changelog, bytes: 200_000))
-        acknowledgements.produced(record(2, .output))
-        acknowledgements.produced(record(3, .changelog, bytes: 50_000))
+        acknowledgements.produced(id: 1, channel: .changelog, bytes: 200_000)
+        acknowledgements.produced(id: 2, channel: .output, bytes: 1)
+        acknowledgements.produced(id: 3, channel: .changelog, bytes: 50_000)
         #expect(acknowledgements.inFlight == 3)
         #expect(acknowledgements.changelogBytesInFlight == 250_000)
 
@@ -38,7 +35,7 @@ struct RelayAcknowledgementsTests {
 
     @Test func eachWatermarkPassesOnlyRecordsDeliveredWithoutAGap() {
         let acknowledgements = RelayAcknowledgements()
-        for id in 1...6 { acknowledgements.produced(record(Int64(id), id % 3 == 0 ? .changelog : .output)) }
+        for id in 1...6 { acknowledgements.produced(id: UInt64(id), channel: id % 3 == 0 ? .changelog : .output, bytes: 1) }
         // Output: 1, 2, 4, 5; changelog: 3, 6. Delivered out of order.
         acknowledgements.report(id: 2, error: nil)
         acknowledgements.report(id: 6, error: nil)
@@ -54,14 +51,14 @@ struct RelayAcknowledgementsTests {
 
     @Test func aFailureHoldsTheWatermarkUntilTheRecordsFromThereAreDeliveredAgain() {
         let acknowledgements = RelayAcknowledgements()
-        for id in 1...4 { acknowledgements.produced(record(Int64(id), .output)) }
+        for id in 1...4 { acknowledgements.produced(id: UInt64(id), channel: .output, bytes: 1) }
         acknowledgements.report(id: 1, error: nil)
         acknowledgements.report(id: 2, error: timedOut)
         acknowledgements.report(id: 3, error: nil)
         // The relay rewinds to the failed record and produces everything from it again.
         acknowledgements.rewind(from: 2)
         #expect(acknowledgements.advance() == [.output: 1])
-        for id in 2...4 { acknowledgements.produced(record(Int64(id), .output)) }
+        for id in 2...4 { acknowledgements.produced(id: UInt64(id), channel: .output, bytes: 1) }
         acknowledgements.report(id: 4, error: nil)  // the first attempt of 4, late
         #expect(acknowledgements.advance().isEmpty, "2 is not delivered yet")
         acknowledgements.report(id: 2, error: nil)

@@ -29,6 +29,40 @@ import Testing
         #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
+    private func unsentIDs(_ store: Store, maxBytes: Int, channels: Set<OutboxRecord.Channel>) throws -> [Int64] {
+        var ids: [Int64] = []
+        try store.read { db in
+            try Outbox.forEachUnsent(db, afterID: 0, limit: 100, maxBytes: maxBytes, channels: channels) { ids.append($0.id) }
+        }
+        return ids
+    }
+
+    /// The relay reads the bytes as they were written, a NULL key as nil and an empty value as empty.
+    @Test func unsentRecordsAreReadWithTheirExactBytes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        try store.write { db in
+            try Outbox.append(db, OutboxRecord(sourceTopic: "logins", sourcePartition: 7, sourceOffset: 42, key: [0, 1], value: [9, 0, 8]), now: 1)
+            try Outbox.append(db, OutboxRecord(sourceTopic: "logins", sourcePartition: 3, sourceOffset: 43, key: nil, value: []), now: 1)
+        }
+        var read: [OutboxRecord] = []
+        try store.read { db in
+            try Outbox.forEachUnsent(db, afterID: 0, limit: 10, maxBytes: .max, channels: [.output]) { record in
+                read.append(
+                    OutboxRecord(
+                        id: record.id, sourceTopic: String(decoding: record.sourceTopic, as: UTF8.self), sourcePartition: record.sourcePartition,
+                        sourceOffset: record.sourceOffset, key: record.key.map { Array($0) }, value: Array(record.value), channel: record.channel
+                    )
+                )
+            }
+        }
+        #expect(read == [
+            OutboxRecord(id: 1, sourceTopic: "logins", sourcePartition: 7, sourceOffset: 42, key: [0, 1], value: [9, 0, 8]),
+            OutboxRecord(id: 2, sourceTopic: "logins", sourcePartition: 3, sourceOffset: 43, key: nil, value: []),
+        ])
+    }
+
     /// Each channel's watermark moves on its own and never back; a sent changelog record is deleted, a
     /// sent output record stays for retention; unsent ones are untouched; and ids keep growing even
     /// when the newest rows are deleted, so that neither the relay's cursor nor a watermark passes a
@@ -44,7 +78,7 @@ import Testing
             }
         }
         func unsent() throws -> [Int64] {
-            try store.read { try Outbox.unsent($0, afterID: 0, limit: 100, maxBytes: .max, channels: [.output, .changelog]).map(\.id) }
+            try unsentIDs(store, maxBytes: .max, channels: [.output, .changelog])
         }
         #expect(try unsent() == [1, 2, 3, 4, 5, 6])
         #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
@@ -92,7 +126,7 @@ import Testing
             }
         }
         func read(maxBytes: Int) throws -> [Int64] {
-            try store.read { try Outbox.unsent($0, afterID: 0, limit: 100, maxBytes: maxBytes, channels: [.changelog]).map(\.id) }
+            try unsentIDs(store, maxBytes: maxBytes, channels: [.changelog])
         }
         #expect(try read(maxBytes: 25) == [1, 2, 3], "records are read until their values reach the budget")
         #expect(try read(maxBytes: 1) == [1], "one record at least, however large")
