@@ -67,7 +67,7 @@ public final class KafkaProducer: @unchecked Sendable {
         key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?,
         id: UInt64 = 0,
-        headers: (KafkaHeaderList) -> Void = { _ in }
+        headers: (inout KafkaHeaderList) -> Void = { _ in }
     ) throws(KafkaError) {
         while true {
             let error = Self.enqueue(handle, topic, partition, key, value, headers, id)
@@ -107,12 +107,12 @@ public final class KafkaProducer: @unchecked Sendable {
         _ partition: Int32?,
         _ key: UnsafeRawBufferPointer?,
         _ value: UnsafeRawBufferPointer?,
-        _ headers: (KafkaHeaderList) -> Void,
+        _ headers: (inout KafkaHeaderList) -> Void,
         _ id: UInt64
     ) -> OpaquePointer? {
         // librdkafka takes the header list when the message is queued; otherwise it is ours to free.
-        let headerList = KafkaHeaderList()
-        headers(headerList)
+        var headerList = KafkaHeaderList()
+        headers(&headerList)
         let error = topic.withCString { topicName in
             withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { fields in
                 var count = 0

@@ -46,20 +46,26 @@ import Testing
             try Outbox.append(db, OutboxRecord(sourceTopic: "logins", sourcePartition: 7, sourceOffset: 42, key: [0, 1], value: [9, 0, 8]), now: 1)
             try Outbox.append(db, OutboxRecord(sourceTopic: "logins", sourcePartition: 3, sourceOffset: 43, key: nil, value: []), now: 1)
         }
-        var read: [OutboxRecord] = []
+        var read: [(id: Int64, record: OutboxRecord, channel: OutboxRecord.Channel)] = []
         try store.read { db in
             try Outbox.forEachUnsent(db, afterID: 0, limit: 10, maxBytes: .max, channels: [.output]) { record in
                 read.append(
-                    OutboxRecord(
-                        id: record.id, sourceTopic: String(decoding: record.sourceTopic, as: UTF8.self), sourcePartition: record.sourcePartition,
-                        sourceOffset: record.sourceOffset, key: record.key.map { Array($0) }, value: Array(record.value), channel: record.channel
+                    (
+                        record.id,
+                        OutboxRecord(
+                            sourceTopic: String(decoding: record.sourceTopic, as: UTF8.self), sourcePartition: record.sourcePartition,
+                            sourceOffset: record.sourceOffset, key: record.key.map { Array($0) }, value: Array(record.value)
+                        ),
+                        record.channel
                     )
                 )
             }
         }
-        #expect(read == [
-            OutboxRecord(id: 1, sourceTopic: "logins", sourcePartition: 7, sourceOffset: 42, key: [0, 1], value: [9, 0, 8]),
-            OutboxRecord(id: 2, sourceTopic: "logins", sourcePartition: 3, sourceOffset: 43, key: nil, value: []),
+        #expect(read.map(\.id) == [1, 2])
+        #expect(read.map(\.channel) == [.output, .output])
+        #expect(read.map(\.record) == [
+            OutboxRecord(sourceTopic: "logins", sourcePartition: 7, sourceOffset: 42, key: [0, 1], value: [9, 0, 8]),
+            OutboxRecord(sourceTopic: "logins", sourcePartition: 3, sourceOffset: 43, key: nil, value: []),
         ])
     }
 
