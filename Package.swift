@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
         .executableTarget(name: "ParserBench", dependencies: ["LoginGenerator", "Logins"], path: "bench/ParserBench"),
-        // Test helpers shared by the JSON tests, the login parser's tests and `make fuzz`.
+        // Test helpers shared by the JSON tests, the login parser's tests, the engine's tests and `make fuzz`.
         .target(name: "JSONTestSupport", dependencies: ["JSONScanning"], path: "Tests/JSONTestSupport"),
         .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning", "JSONTestSupport"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Store", "Kafka", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Engine", "Store", "Kafka", "JSONTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Engine
+import JSONTestSupport
 import XCTest
 
 /// The restore rule on lists of changelog records: torn sets, duplicates, zombies, snapshots, lines
@@ -39,6 +40,7 @@ final class ChangelogHistoryTests: XCTestCase {
         }
 
         /// Each record is written 10 s after the one before.
+        @discardableResult
         mutating func append(_ record: ChangelogRecord) -> Int64 {
             var record = record
             record.time = Int64(records.count) * 10
@@ -193,6 +195,79 @@ final class ChangelogHistoryTests: XCTestCase {
         XCTAssertEqual(plan.nextSourceOffset, 100)
     }
 
+    func testAParentSnapshotWrittenAfterTheClaimIsNotTheBase() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        let kept = log.changes(a, epoch: 1, seq: 1) + log.changes(a, epoch: 1, seq: 2)
+        // A stalls with its snapshot of set 2 not sent yet; B restores A up to set 2 and claims; A wakes
+        // up and its relay sends the snapshot. It holds the same state, but after B's records in the log.
+        log.claim(b, epoch: 2, .parent(line: a, seq: 2))
+        let own = log.changes(b, epoch: 2, seq: 1)
+        log.snapshot(a, epoch: 1, seq: 2, chunks: 2)
+        let more = log.changes(b, epoch: 2, seq: 2)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.line, b)
+        XCTAssertEqual(plan.records, kept + own + more)
+    }
+
+    func testARecordSentAgainAfterAFailedSendCountsByTheCopyThatKeepsTheOrder() throws {
+        var log = Log()
+        log.claim(a, epoch: 1, .empty)
+        // Chunk 0 of set 1 failed to send while chunk 1 went through; the relay sends both again.
+        let firstSend = log.changes(a, epoch: 1, seq: 1, chunks: 2, only: [1])
+        let again = log.changes(a, epoch: 1, seq: 1, chunks: 2)
+        let second = log.changes(a, epoch: 1, seq: 2)
+        let plan = try XCTUnwrap(log.plan())
+        XCTAssertEqual(plan.seq, 2)
+        XCTAssertEqual(plan.records, again + second)
+        XCTAssertLessThan(firstSend[0], again[0])
+    }
+
+    /// Owners claim one after another, each on the state the log gives at that moment; their relays
+    /// send late (zombies), fail and send again. After every record, the newest claim wins and its plan
+    /// is in log order: what the applier reads in one pass.
+    func testEveryPlanOfAnySimulatedHistoryIsInLogOrder() throws {
+        for seed in UInt64(1)...200 {
+            var random = TestRandom(seed: seed)
+            var log = Log()
+            var owners: [(line: Int64, epoch: Int64, seq: Int64, queue: [ChangelogRecord])] = []
+            for _ in 0..<60 {
+                switch random.below(10) {
+                case 0 where owners.count < 6, _ where owners.isEmpty:
+                    let plan = try log.plan()
+                    let line = Int64(owners.count + 1)
+                    let epoch = (plan?.highestEpoch ?? 0) + 1
+                    log.claim(line, epoch: epoch, plan.map { .parent(line: $0.line, seq: $0.seq) } ?? .empty)
+                    owners.append((line, epoch, 0, []))
+                case 1...4:
+                    let owner = random.below(owners.count)
+                    let (line, epoch, seq) = (owners[owner].line, owners[owner].epoch, owners[owner].seq)
+                    let isSnapshot = random.chance(33)
+                    let next = isSnapshot ? seq : seq + 1
+                    let chunks = random.below(3) + 1
+                    for index in 0..<chunks {
+                        let chunk = ChangelogRecord.Chunk(seq: next, index: index, isLast: index == chunks - 1, nextSourceOffset: next * 100)
+                        let body: ChangelogRecord.Body = isSnapshot ? .snapshot(chunk) : .changes(chunk)
+                        owners[owner].queue.append(ChangelogRecord(sourceTopic: "t", line: line, epoch: epoch, body: body))
+                    }
+                    owners[owner].seq = next
+                default:
+                    // The owner's relay sends a few records; one of them may fail, and then it and those
+                    // after it are sent again.
+                    let owner = random.below(owners.count)
+                    let sending = Array(owners[owner].queue.prefix(random.below(4) + 1))
+                    owners[owner].queue.removeFirst(sending.count)
+                    let failed = random.chance(33) && !sending.isEmpty ? random.below(sending.count) : nil
+                    for (index, record) in sending.enumerated() where index != failed { log.append(record) }
+                    for record in sending.dropFirst(failed ?? sending.count) { log.append(record) }
+                }
+                let plan = try XCTUnwrap(log.plan(), "seed \(seed)")
+                XCTAssertEqual(plan.line, owners.last?.line, "seed \(seed): the newest claim wins")
+                XCTAssertTrue(zip(plan.records, plan.records.dropFirst()).allSatisfy { $0 < $1 }, "seed \(seed): \(plan.records)")
+            }
+        }
+    }
+
     func testAHistoryWhoseBeginningExpiredCannotBeRestored() {
         var log = Log()
         log.claim(a, epoch: 1, .empty)
@@ -224,3 +299,4 @@ final class ChangelogHistoryTests: XCTestCase {
         XCTAssertThrowsError(try ChangelogRecord(decoding: [9] + records[1].encoded.dropFirst()))
     }
 }
+

@@ -85,10 +85,11 @@ def outbox_pending(db_path):
 
 
 def wait_until(condition, timeout, message):
-    """Polls `condition` until it holds; fails with `message` after `timeout` seconds."""
+    """Polls `condition` until it holds; fails with `message` (a text, or a function that makes it) after
+    `timeout` seconds."""
     deadline = time.time() + timeout
     while not condition():
-        assert time.time() < deadline, message
+        assert time.time() < deadline, message() if callable(message) else message
         time.sleep(0.05)
 
 

@@ -69,6 +69,11 @@ def settled(instances, total):
     return done == total and sorted(held) == list(range(PARTITIONS)) and all(n == 1 for n in held.values())
 
 
+def holdings(instances):
+    """What each instance holds, for a failure's message: {name: {partition: next offset}}."""
+    return {instance.name: dict(sorted(instance.offsets().items())) for instance in instances}
+
+
 def cluster_state(instances):
     """The stored state summed over the databases of `instances`; fails when two hold the same row."""
     counts, valid, failed = collections.Counter(), set(), {}
@@ -120,7 +125,8 @@ def test_state_moves_with_its_partitions(eddy_bin, broker_factory, tmp_path):
 
         running = [i for i in everyone if i.running]
         assert sorted(i.name for i in running) == ["a", "c", "d"]
-        helpers.wait_until(lambda: settled(running, EVENTS), 120, "the running instances did not settle on every message")
+        helpers.wait_until(lambda: settled(running, EVENTS), 120,
+                           lambda: f"the running instances did not settle on every message: {holdings(running)}")
 
         messages = helpers.read_topic(broker.bootstrap, broker.topic)
         assert len(messages) == EVENTS
@@ -183,7 +189,8 @@ def test_kill9_loops_while_partitions_move(eddy_bin, broker_factory, tmp_path):
             victim.start(wait=False)
         assert kills >= 6, f"only {kills} kills landed while the events streamed in"
         assert producer.wait(timeout=120) == 0, "eddy produce failed"
-        helpers.wait_until(lambda: settled(instances, events), 120, "the instances did not settle on every message")
+        helpers.wait_until(lambda: settled(instances, events), 120,
+                           lambda: f"the instances did not settle on every message: {holdings(instances)}")
         messages = helpers.read_topic(broker.bootstrap, broker.topic)
         assert len(messages) == events
         assert cluster_state(instances) == helpers.expected_state(messages)

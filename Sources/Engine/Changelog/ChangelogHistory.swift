@@ -9,7 +9,11 @@
 /// 2. A line's state is its latest complete snapshot, or else its base (nothing, or the parent line's
 ///    state after the change set the claim names, resolved the same way), followed by its complete
 ///    change sets in order, stopping at the first that is missing or torn.
-/// 3. A line whose base cannot be rebuilt (its records expired, or its owner died while writing its
+/// 3. A state is made of records in log order, and a parent's part of records written before the claim
+///    that names it: what the new owner could read when it claimed. A snapshot the parent wrote later
+///    (a zombie's relay, waking up) is not used; a record sent again after a failed send counts by the
+///    copy that keeps the order.
+/// 4. A line whose base cannot be rebuilt (its records expired, or its owner died while writing its
 ///    first snapshot) loses to the next line by rule 1.
 ///
 /// Every state this yields is one that an owner held and committed, with the source offset it was
@@ -30,8 +34,9 @@ public struct ChangelogHistory {
         var time: Int64
     }
 
+    /// One chunk of a set, with the offset of every copy of it in the log, ascending.
     private struct Part {
-        var offset: Int64
+        var offsets: [Int64]
         var chunk: ChangelogRecord.Chunk
         var time: Int64
     }
@@ -40,7 +45,7 @@ public struct ChangelogHistory {
     /// Every line's epoch and the log offset that orders it among lines of one epoch (its claim, or its
     /// first record when the claim expired).
     private var lines: [Int64: (epoch: Int64, order: Int64)] = [:]
-    /// The chunks of each change set and snapshot, by chunk number: the first copy of each.
+    /// The chunks of each change set and snapshot, by chunk number.
     private var chunks: [SetKey: [Int: Part]] = [:]
     /// The highest epoch of any record added: a new claim takes the next one.
     public private(set) var highestEpoch: Int64 = 0
@@ -58,7 +63,11 @@ public struct ChangelogHistory {
         case .changes(let chunk), .snapshot(let chunk):
             if lines[record.line] == nil { lines[record.line] = (record.epoch, offset) }
             let key = SetKey(isSnapshot: record.body.isSnapshot, line: record.line, seq: chunk.seq)
-            if chunks[key]?[chunk.index] == nil { chunks[key, default: [:]][chunk.index] = Part(offset: offset, chunk: chunk, time: record.time) }
+            if chunks[key]?[chunk.index] == nil {
+                chunks[key, default: [:]][chunk.index] = Part(offsets: [offset], chunk: chunk, time: record.time)
+            } else {
+                chunks[key]?[chunk.index]?.offsets.append(offset)
+            }
         }
     }
 
@@ -66,7 +75,11 @@ public struct ChangelogHistory {
     public mutating func forget(before offset: Int64) {
         claims = claims.filter { $0.value.offset >= offset }
         for (key, parts) in chunks {
-            let kept = parts.filter { $0.value.offset >= offset }
+            var kept = parts
+            for (index, part) in parts {
+                let offsets = part.offsets.filter { $0 >= offset }
+                kept[index] = offsets.isEmpty ? nil : Part(offsets: offsets, chunk: part.chunk, time: part.time)
+            }
             chunks[key] = kept.isEmpty ? nil : kept
         }
         let alive = Set(claims.keys).union(chunks.keys.map(\.line))
@@ -82,7 +95,7 @@ public struct ChangelogHistory {
         let ranked = lines.sorted { ($0.value.epoch, $0.value.order) > ($1.value.epoch, $1.value.order) }
         for (line, (epoch, _)) in ranked {
             var visited: Set<Int64> = []
-            if let state = resolve(line, upTo: nil, visited: &visited) {
+            if let state = resolve(line, upTo: nil, before: nil, visited: &visited) {
                 return RestorePlan(
                     line: line, epoch: epoch, seq: state.seq, nextSourceOffset: state.nextSourceOffset, records: state.records,
                     highestEpoch: highestEpoch, baseTime: state.baseTime
@@ -103,26 +116,35 @@ public struct ChangelogHistory {
         var baseTime: Int64
     }
 
-    /// The state of `line` after its change set `target` (or after as many as are complete), or `nil`
-    /// when it cannot be rebuilt.
-    private func resolve(_ line: Int64, upTo target: Int64?, visited: inout Set<Int64>) -> State? {
+    /// The state of `line` after its change set `target` (or after as many as are complete), made of
+    /// records before changelog offset `limit`, or `nil` when it cannot be rebuilt.
+    private func resolve(_ line: Int64, upTo target: Int64?, before limit: Int64?, visited: inout Set<Int64>) -> State? {
         guard visited.insert(line).inserted else { return nil }
-        var state: State
-        if let snapshot = latestSnapshot(of: line, atMost: target) {
-            state = snapshot
-        } else {
-            guard let claim = claims[line] else { return nil }
-            switch claim.base {
-            case .empty:
-                state = State(seq: 0, nextSourceOffset: nil, records: [], baseTime: claim.time)
-            case .snapshot:
-                return nil
-            case .parent(let parent, let seq):
-                guard let base = resolve(parent, upTo: seq, visited: &visited) else { return nil }
-                state = State(seq: 0, nextSourceOffset: base.nextSourceOffset, records: base.records, baseTime: base.baseTime)
-            }
+        let snapshots = chunks.keys.filter { key in key.isSnapshot && key.line == line && key.seq <= target ?? .max }.map(\.seq)
+        for seq in snapshots.sorted(by: >) {
+            guard let snapshot = complete(SetKey(isSnapshot: true, line: line, seq: seq), after: -1, before: limit) else { continue }
+            let base = State(seq: seq, nextSourceOffset: snapshot.nextSourceOffset, records: snapshot.records, baseTime: snapshot.time)
+            if let state = extend(base, of: line, upTo: target, before: limit) { return state }
         }
-        while target.map({ state.seq < $0 }) ?? true, let next = complete(SetKey(isSnapshot: false, line: line, seq: state.seq + 1)) {
+        guard let claim = claims[line] else { return nil }
+        switch claim.base {
+        case .empty:
+            return extend(State(seq: 0, nextSourceOffset: nil, records: [], baseTime: claim.time), of: line, upTo: target, before: limit)
+        case .snapshot:
+            return nil
+        case .parent(let parent, let seq):
+            guard let base = resolve(parent, upTo: seq, before: claim.offset, visited: &visited) else { return nil }
+            let state = State(seq: 0, nextSourceOffset: base.nextSourceOffset, records: base.records, baseTime: base.baseTime)
+            return extend(state, of: line, upTo: target, before: limit)
+        }
+    }
+
+    /// `state` of `line` followed by the line's next complete change sets, up to `target` (which must be
+    /// reached) or as far as they go.
+    private func extend(_ state: State, of line: Int64, upTo target: Int64?, before limit: Int64?) -> State? {
+        var state = state
+        while target.map({ state.seq < $0 }) ?? true,
+              let next = complete(SetKey(isSnapshot: false, line: line, seq: state.seq + 1), after: state.records.last ?? -1, before: limit) {
             state.seq += 1
             state.records += next.records
             state.nextSourceOffset = next.nextSourceOffset
@@ -131,26 +153,19 @@ public struct ChangelogHistory {
         return state
     }
 
-    private func latestSnapshot(of line: Int64, atMost target: Int64?) -> State? {
-        let seqs = chunks.keys.filter { key in key.isSnapshot && key.line == line && key.seq <= target ?? .max }.map(\.seq)
-        for seq in seqs.sorted(by: >) {
-            if let snapshot = complete(SetKey(isSnapshot: true, line: line, seq: seq)) {
-                return State(seq: seq, nextSourceOffset: snapshot.nextSourceOffset, records: snapshot.records, baseTime: snapshot.time)
-            }
-        }
-        return nil
-    }
-
-    /// The offsets of a set's chunks in order, when every one of them is there.
-    private func complete(_ key: SetKey) -> (records: [Int64], nextSourceOffset: Int64?, time: Int64)? {
+    /// The offsets of a set's chunks in order, all after `after` and before `limit`, when a copy of every
+    /// chunk is there in that order: of each chunk, the first copy after the chunk before.
+    private func complete(_ key: SetKey, after: Int64, before limit: Int64?) -> (records: [Int64], nextSourceOffset: Int64?, time: Int64)? {
         guard let parts = chunks[key], let last = parts.values.first(where: { $0.chunk.isLast }) else { return nil }
         let count = last.chunk.index + 1
         guard parts.count >= count else { return nil }
         var records: [Int64] = []
         records.reserveCapacity(count)
+        var previous = after
         for index in 0..<count {
-            guard let part = parts[index] else { return nil }
-            records.append(part.offset)
+            guard let offset = parts[index]?.offsets.first(where: { $0 > previous }), limit.map({ offset < $0 }) ?? true else { return nil }
+            records.append(offset)
+            previous = offset
         }
         return (records, last.chunk.nextSourceOffset, last.time)
     }
