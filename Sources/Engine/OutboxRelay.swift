@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Kafka
 import Logging
 import Primitives
@@ -14,6 +15,9 @@ import Store
 public final class OutboxRelay: Service, Sendable {
     private let output: OutputSettings?
     private let changelog: ChangelogSettings?
+    /// The workload's partitioned tables: changelog records name some of their rows by offset range,
+    /// read from these when the record is sent.
+    private let tables: [PartitionedTable]
     private let store: Store
     private let stats: EngineStats
     private let logger: Logger
@@ -37,9 +41,11 @@ public final class OutboxRelay: Service, Sendable {
     /// - Parameters:
     ///   - output: the output topic, or `nil` when it is off.
     ///   - changelog: the changelog, or `nil` when it is off. One of them must be on.
+    ///   - tables: the workload's partitioned tables (``Workload/partitionedTables``).
     public init(
         output: OutputSettings?,
         changelog: ChangelogSettings? = nil,
+        tables: [PartitionedTable] = [],
         store: Store,
         stats: EngineStats,
         logger: Logger,
@@ -49,6 +55,7 @@ public final class OutboxRelay: Service, Sendable {
         precondition(output != nil || changelog != nil, "the relay needs a topic to publish to")
         self.output = output
         self.changelog = changelog
+        self.tables = tables
         self.store = store
         self.stats = stats
         self.logger = logger
@@ -119,13 +126,17 @@ public final class OutboxRelay: Service, Sendable {
             produced = 0
             let room = maxInFlight - acknowledgements.inFlight
             if room > 0 && acknowledgements.changelogBytesInFlight < Self.maxChangelogBytesInFlight {
-                // Each record is produced from SQLite's own bytes, straight into librdkafka's copy.
+                // Each record is produced from SQLite's own bytes, straight into librdkafka's copy (with the
+                // rows it names read and appended, when it names some).
                 produced = try store.read { db in
                     try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels) {
                         record in
-                        acknowledgements.produced(id: UInt64(record.id), channel: record.channel, bytes: record.value.count)
-                        try produce(record, producer)
-                        cursor = record.id
+                        try withValue(of: record, db) { value in
+                            acknowledgements.produced(id: UInt64(record.id), channel: record.channel, bytes: value.count)
+                            try produce(record, value: value, producer)
+                            cursor = record.id
+                            return value.count
+                        }
                     }
                 }
             }
@@ -142,12 +153,22 @@ public final class OutboxRelay: Service, Sendable {
         if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
     }
 
-    private func produce(_ record: OutboxRecordView, _ producer: KafkaProducer) throws {
+    /// Calls `body` with the value to send: the record's own bytes, or a copy of them followed by the
+    /// rows the record names by offset range.
+    private func withValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard let ranges = record.rowRanges else { return try body(record.value) }
+        let partition = PartitionRows(tables: tables, topic: String(decoding: record.sourceTopic, as: UTF8.self), partition: record.sourcePartition)
+        var value = [UInt8](record.value)
+        value.append(contentsOf: try partition.rows(db, of: RowRange.decode(Array(ranges))).bytes)
+        return try value.withUnsafeBytes(body)
+    }
+
+    private func produce(_ record: OutboxRecordView, value: UnsafeRawBufferPointer, _ producer: KafkaProducer) throws {
         switch record.channel {
         case .output:
             try withDecimalText(Int64(record.sourcePartition)) { partition in
                 try withDecimalText(record.sourceOffset) { offset in
-                    try producer.produce(topic: output!.topic, key: record.key, value: record.value, id: UInt64(record.id)) { headers in
+                    try producer.produce(topic: output!.topic, key: record.key, value: value, id: UInt64(record.id)) { headers in
                         headers.add(name: "eddy-source-topic", value: record.sourceTopic)
                         headers.add(name: "eddy-source-partition", value: partition)
                         headers.add(name: "eddy-source-offset", value: offset)
@@ -156,7 +177,7 @@ public final class OutboxRelay: Service, Sendable {
             }
         case .changelog:
             try producer.produce(
-                topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: record.value, id: UInt64(record.id)
+                topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: value, id: UInt64(record.id)
             )
         }
     }

@@ -9,6 +9,6 @@ public struct LoginsBatch: Sendable {
     /// consumer thread) so that the transaction only binds them; `encodedEnds[i]` is where event i's ends.
     var encoded: [UInt8] = []
     var encodedEnds: [Int] = []
-    /// The events' changelog rows, when the changelog is on; also encoded while staging.
+    /// The ranges of the events' rows for the changelog, when it is on.
     var eventChanges = StagedEventChanges()
 }

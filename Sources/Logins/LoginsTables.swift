@@ -5,7 +5,8 @@ enum LoginsTables {
     static let events = PartitionedTable(
         name: "login_events",
         columns: ["topic", "partition", "offset", "user_id", "app_version", "device_type", "locale", "ip", "device_id", "event_time"],
-        key: ["topic", "partition", "offset"]
+        key: ["topic", "partition", "offset"],
+        offsetColumn: "offset"
     )
     static let counts = PartitionedTable(
         name: "login_counts",

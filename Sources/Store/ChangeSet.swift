@@ -48,15 +48,37 @@ public struct ChangeSet: Sendable {
     private var section: (table: String, operation: Operation)?
     /// How many rows were added.
     public private(set) var rowCount = 0
+    /// Rows named rather than carried, read when the change set is sent (``RowRange``).
+    public private(set) var ranges: [RowRange] = []
+    /// What the rows of ``ranges`` will add to the change set once read, as estimated by whoever named them.
+    private var rangeBytes = 0
 
     public init(capacity: Int = 0) {
         writer = ByteWriter(capacity: capacity)
     }
 
+    /// The rows carried; those of ``ranges`` are not among them.
     public var bytes: [UInt8] { writer.bytes }
-    public var isEmpty: Bool { writer.count == 0 }
-    /// The size of ``bytes``.
-    public var byteCount: Int { writer.count }
+    public var isEmpty: Bool { writer.count == 0 && ranges.isEmpty }
+    /// The size of ``bytes``, and of the rows of ``ranges`` once read.
+    public var byteCount: Int { writer.count + rangeBytes }
+
+    /// Names the rows of `table` in this set's partition whose offset column lies in `from..<to`, which
+    /// take about `bytes` once read, instead of carrying them.
+    public mutating func appendRange(_ table: PartitionedTable, from: Int64, to: Int64, bytes: Int) {
+        precondition(table.offsetColumn != nil, "\(table.name) has no offset column to name its rows by")
+        add(RowRange(table: table.name, from: from, to: to))
+        rangeBytes += bytes
+    }
+
+    /// Adds `range`, joined to the last one when it continues it.
+    private mutating func add(_ range: RowRange) {
+        if let last = ranges.last, last.table == range.table, last.to == range.from {
+            ranges[ranges.count - 1].to = range.to
+        } else {
+            ranges.append(range)
+        }
+    }
 
     /// Starts a row that replaces the row with the same key: follow with one value per column of `table`.
     public mutating func upsert(_ table: PartitionedTable) {
@@ -123,6 +145,8 @@ public struct ChangeSet: Sendable {
         writer.append(raw: other.bytes)
         section = nil
         rowCount += other.rowCount
+        for range in other.ranges { add(range) }
+        rangeBytes += other.rangeBytes
     }
 
     private mutating func beginRow(_ table: PartitionedTable, _ operation: Operation, _ columns: [String]) {

@@ -119,5 +119,11 @@ CREATE INDEX outbox_changelog ON outbox (id) WHERE channel = 1;
 CREATE VIEW outbox_unsent AS
 SELECT outbox.* FROM outbox JOIN outbox_sent_through USING (channel) WHERE outbox.id > outbox_sent_through.sent_through;
 """#),
+        Migration(name: "0009_outbox_row_ranges", sql: #"""
+-- A changelog record may name rows of its source partition by offset range instead of carrying them
+-- (the stored events, which the same transaction wrote to login_events): the relay reads the rows and
+-- appends them to the record when it sends it, so each event is not written twice (docs/performance.md).
+ALTER TABLE outbox ADD COLUMN row_ranges BLOB; -- the ranges (Store's RowRange), or NULL
+"""#),
     ]
 }

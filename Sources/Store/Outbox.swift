@@ -22,17 +22,20 @@ public enum Outbox {
     }
 
     /// Appends a changelog record for `sourceTopic`/`sourcePartition` inside the caller's transaction.
-    /// - Parameter nextOffset: where the source partition resumes after it, or -1; shown by `eddy status`.
+    /// - Parameters:
+    ///   - nextOffset: where the source partition resumes after it, or -1; shown by `eddy status`.
+    ///   - rowRanges: rows of the partition the record names instead of carrying them.
     public static func appendChangelog(
-        _ db: Database, sourceTopic: String, sourcePartition: Int32, nextOffset: Int64, value: [UInt8], now: Int64
+        _ db: Database, sourceTopic: String, sourcePartition: Int32, nextOffset: Int64, value: [UInt8], rowRanges: [RowRange] = [], now: Int64
     ) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO outbox (source_topic, source_partition, source_offset, value, created_at, channel)
-                VALUES (?, ?, ?, ?, ?, \(OutboxRecord.Channel.changelog.rawValue))
+                INSERT INTO outbox (source_topic, source_partition, source_offset, value, created_at, channel, row_ranges)
+                VALUES (?, ?, ?, ?, ?, \(OutboxRecord.Channel.changelog.rawValue), ?)
                 """
         )
-        try statement.execute(arguments: [sourceTopic, sourcePartition, nextOffset, Data(value), now])
+        let ranges = rowRanges.isEmpty ? nil : Data(RowRange.encode(rowRanges))
+        try statement.execute(arguments: [sourceTopic, sourcePartition, nextOffset, Data(value), now, ranges])
     }
 
     /// How many changelog records of the partition wait for the broker.
@@ -64,19 +67,20 @@ public enum Outbox {
     }
 
     /// Shows `body` the unsent records of `channels` with an id above `afterID`, in id order: at most
-    /// `limit` of them, and no more once their values reach `maxBytes` (there is always at least one),
-    /// so that a backlog of large changelog records is read a few megabytes at a time.
+    /// `limit` of them, and no more once the bytes `body` says each took reach `maxBytes` (there is
+    /// always at least one), so that a backlog of large changelog records is read a few megabytes at a
+    /// time.
     /// - Returns: how many records `body` saw.
     /// - Throws: `DatabaseError`, or what `body` throws.
     @discardableResult
     public static func forEachUnsent(
         _ db: Database, afterID: Int64, limit: Int, maxBytes: Int, channels: Set<OutboxRecord.Channel>,
-        _ body: (OutboxRecordView) throws -> Void
+        _ body: (OutboxRecordView) throws -> Int
     ) throws -> Int {
         let select = try BatchStatement(
             db,
             sql: """
-                SELECT id, source_topic, source_partition, source_offset, key, value, channel FROM outbox
+                SELECT id, source_topic, source_partition, source_offset, key, value, channel, row_ranges FROM outbox
                 WHERE id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.sorted().joined(separator: ", ")))
                 AND id > (SELECT sent_through FROM outbox_sent_through WHERE outbox_sent_through.channel = outbox.channel)
                 ORDER BY id LIMIT ?
@@ -94,11 +98,11 @@ public enum Outbox {
                 sourceOffset: row.integer(3),
                 key: row.bytes(4),
                 value: row.bytes(5) ?? UnsafeRawBufferPointer(start: nil, count: 0),
-                channel: OutboxRecord.Channel(rawValue: row.integer(6)) ?? .output
+                channel: OutboxRecord.Channel(rawValue: row.integer(6)) ?? .output,
+                rowRanges: row.bytes(7)
             )
-            try body(record)
+            bytes += try body(record)
             count += 1
-            bytes += record.value.count
             return bytes < maxBytes
         }
         return count

@@ -9,4 +9,7 @@ public struct OutboxRecordView {
     public let key: UnsafeRawBufferPointer?
     public let value: UnsafeRawBufferPointer
     public let channel: OutboxRecord.Channel
+    /// A changelog record's rows named by offset range, to read and append when it is sent
+    /// (``RowRange/encode(_:)``); `nil` when it carries every row.
+    public let rowRanges: UnsafeRawBufferPointer?
 }

@@ -41,6 +41,39 @@ public struct PartitionRows {
         }
     }
 
+    /// The rows of `ranges` as upserts, in order: what a change set named instead of carrying them, read
+    /// when it is sent, to append to its bytes. Rows deleted since (by retention) are not there to send.
+    /// - Throws: ``StoreError`` when a range names a table that is not partitioned here or has no offset
+    ///   column; what SQLite throws.
+    public func rows(_ db: Database, of ranges: [RowRange]) throws -> ChangeSet {
+        var rows = ChangeSet(capacity: 256 * 1024)
+        for range in ranges { try appendRows(db, of: range, to: &rows) }
+        return rows
+    }
+
+    private func appendRows(_ db: Database, of range: RowRange, to changes: inout ChangeSet) throws {
+        guard let table = tables.first(where: { $0.name == range.table }), let offsetColumn = table.offsetColumn else {
+            throw StoreError("an outbox record names rows of \(range.table) by offset, which this version of Eddy cannot read")
+        }
+        let offset = PartitionedTable.quote(offsetColumn)
+        let select = try BatchStatement(
+            db,
+            sql: """
+                SELECT \(PartitionedTable.columnList(table.columns)) FROM \(table.quotedName)
+                WHERE \(table.partitionCondition) AND \(offset) >= ? AND \(offset) < ? ORDER BY \(offset)
+                """
+        )
+        select.bind(topic, at: 1)
+        select.bind(Int64(partition), at: 2)
+        select.bind(range.from, at: 3)
+        select.bind(range.to, at: 4)
+        try select.forEachRow { row in
+            changes.upsert(table)
+            row.appendColumns(to: &changes)
+            return true
+        }
+    }
+
     /// Appends the current state of the row of `table` with `key` (its values in `table.key` order):
     /// an upsert of the whole row, or a delete when there is none.
     public static func record(_ db: Database, _ table: PartitionedTable, key: [DatabaseValue], into changes: inout ChangeSet) throws {

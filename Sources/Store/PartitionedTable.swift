@@ -12,6 +12,9 @@ public struct PartitionedTable: Sendable, Hashable {
     public let merges: [ChangeSet.Merge]
     public let topicColumn: String
     public let partitionColumn: String
+    /// The column holding the source offset of the message a row came from, when each row has one of its
+    /// own: a change set may then name a range of rows by it (``RowRange``) instead of carrying them.
+    public let offsetColumn: String?
     /// `"name"`, quoted for SQL.
     let quotedName: String
     /// Selects the changelog columns of the row with a given key (the key's values bound in order).
@@ -21,17 +24,19 @@ public struct PartitionedTable: Sendable, Hashable {
     ///   never a key column.
     public init(
         name: String, columns: [String], key: [String], merges: [String: ChangeSet.Merge] = [:], topicColumn: String = "topic",
-        partitionColumn: String = "partition"
+        partitionColumn: String = "partition", offsetColumn: String? = nil
     ) {
         precondition(columns.contains(topicColumn) && columns.contains(partitionColumn), "\(name) must carry its source topic and partition")
         precondition(key.allSatisfy(columns.contains), "\(name)'s key columns must be among its columns")
         precondition(key.contains(topicColumn) && key.contains(partitionColumn), "\(name)'s key must hold its source topic and partition")
         precondition(merges.keys.allSatisfy { columns.contains($0) && !key.contains($0) }, "\(name) merges only columns outside its key")
+        precondition(offsetColumn.map(key.contains) ?? true, "\(name)'s offset column must be part of its key")
         self.name = name
         self.columns = columns
         self.key = key
         self.topicColumn = topicColumn
         self.partitionColumn = partitionColumn
+        self.offsetColumn = offsetColumn
         self.merges = columns.map { merges[$0] ?? .replace }
         quotedName = Self.quote(name)
         selectByKeySQL =

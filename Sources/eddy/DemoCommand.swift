@@ -78,7 +78,9 @@ struct DemoCommand: AsyncParsableCommand {
             logger: logger,
             workload: LoginsWorkload(settings: LoginsSettings(publishes: true, changelog: true))
         )
-        let relay = OutboxRelay(output: output, changelog: changelog, store: store, stats: stats, logger: logger)
+        let relay = OutboxRelay(
+            output: output, changelog: changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: logger
+        )
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
         let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)
         let group = ServiceGroup(

@@ -55,7 +55,8 @@ struct RunCommand: AsyncParsableCommand {
             services.append(
                 .init(
                     service: OutboxRelay(
-                        output: outputSettings, changelog: engine.changelog, store: store, stats: stats, logger: logger, deadline: deadline
+                        output: outputSettings, changelog: engine.changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats,
+                        logger: logger, deadline: deadline
                     )
                 )
             )

@@ -8,8 +8,9 @@ import Testing
 @testable import Engine
 @testable import Logins
 
-/// With the changelog on, a batch's change sets hold every row it wrote to the partitioned tables: a
-/// database rebuilt from them alone equals the one the batch was applied to.
+/// With the changelog on, a batch's change sets hold every row it wrote to the partitioned tables, the
+/// stored events named by offset range and read as the relay reads them: a database rebuilt from them
+/// alone equals the one the batch was applied to.
 @Suite struct LoginsChangesTests {
     let directory = NSTemporaryDirectory() + "eddy-logins-changes-" + UUID().uuidString
 
@@ -43,11 +44,17 @@ import Testing
 
         let changes = PartitionChanges()
         try applied.write { db in try workload.apply(batch, to: db, now: 1_700_000_100, changes: changes) }
+        var named = 0
         try rebuilt.write { db in
             for partition: Int32 in [0, 1] {
                 let rows = PartitionRows(tables: LoginsTables.all, topic: "user-login", partition: partition)
                 for set in changes.sets(of: TopicPartition(topic: "user-login", partition: partition)) {
-                    try rows.apply(set.bytes, to: db)
+                    try ChangeSet.forEachRow(in: set.bytes) { section, _ in
+                        #expect(section.table != LoginsTables.events.name, "the stored events are named by range, not carried")
+                    }
+                    let read = try applied.read { db in try rows.rows(db, of: set.ranges) }
+                    named += read.rowCount
+                    try rows.apply(set.bytes + read.bytes, to: db)
                 }
             }
         }
@@ -58,6 +65,7 @@ import Testing
             #expect(try rebuilt.read { db in try Row.fetchAll(db, sql: sql) } == original, "\(table) rebuilt from the change sets")
         }
         #expect(try applied.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_events") } == 1_700)
+        #expect(named == 1_700, "every stored event read once through the ranges")
         try applied.close()
         try rebuilt.close()
     }

@@ -32,7 +32,10 @@ import Testing
     private func unsentIDs(_ store: Store, maxBytes: Int, channels: Set<OutboxRecord.Channel>) throws -> [Int64] {
         var ids: [Int64] = []
         try store.read { db in
-            try Outbox.forEachUnsent(db, afterID: 0, limit: 100, maxBytes: maxBytes, channels: channels) { ids.append($0.id) }
+            try Outbox.forEachUnsent(db, afterID: 0, limit: 100, maxBytes: maxBytes, channels: channels) { record in
+                ids.append(record.id)
+                return record.value.count
+            }
         }
         return ids
     }
@@ -59,6 +62,7 @@ import Testing
                         record.channel
                     )
                 )
+                return record.value.count
             }
         }
         #expect(read.map(\.id) == [1, 2])

@@ -54,7 +54,7 @@ struct ChangelogWriter: Sendable {
             )
             try Outbox.appendChangelog(
                 db, sourceTopic: partition.topic, sourcePartition: partition.partition, nextOffset: nextOffset ?? -1, value: record.encoded,
-                now: now
+                rowRanges: set.ranges, now: now
             )
         }
     }
