@@ -46,7 +46,7 @@ public struct PartitionRows {
     /// - Throws: ``StoreError`` when a range names a table that is not partitioned here or has no offset
     ///   column; what SQLite throws.
     public func rows(_ db: Database, of ranges: [RowRange]) throws -> ChangeSet {
-        var rows = ChangeSet(capacity: 256 * 1024)
+        var rows = ChangeSet(capacity: 64 * 1024)
         for range in ranges { try appendRows(db, of: range, to: &rows) }
         return rows
     }

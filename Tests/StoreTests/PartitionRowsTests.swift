@@ -133,6 +133,42 @@ import Testing
         #expect(stored == ["a 14 2 12 last", "b 4 9 9 new"], "added, lowest, highest, replaced; a new key is inserted as it came")
     }
 
+    /// A change set names rows by offset range; read when it is sent, they rebuild exactly those rows of
+    /// its partition elsewhere.
+    @Test func rowsNamedByRangeAreReadFromTheirPartitionInOffsetOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let source = try store(directory, "a.db")
+        let target = try store(directory, "b.db")
+        try source.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO items VALUES ('t', 1, 5, 'five', 5, NULL, NULL), ('t', 1, 2, 'two', 2, x'02', NULL), ('t', 1, 3, NULL, 3, NULL, NULL),
+                        ('t', 1, 1, 'one', 1, NULL, NULL), ('t', 2, 3, 'other partition', 3, NULL, NULL), ('u', 1, 3, 'other topic', 3, NULL, NULL)
+                    """
+            )
+        }
+        let byOffset = PartitionedTable(name: table.name, columns: table.columns, key: table.key, offsetColumn: "id")
+        var changes = ChangeSet()
+        changes.appendRange(byOffset, from: 2, to: 4, bytes: 100)
+        changes.appendRange(byOffset, from: 4, to: 6, bytes: 50)
+        #expect(changes.ranges == [RowRange(table: "items", from: 2, to: 6)], "a range that continues the last one joins it")
+        #expect(changes.byteCount == 150 && changes.bytes.isEmpty && !changes.isEmpty)
+        let ranges = try RowRange.decode(RowRange.encode(changes.ranges + [RowRange(table: "items", from: -1, to: 1 << 40)]))
+        #expect(ranges == changes.ranges + [RowRange(table: "items", from: -1, to: 1 << 40)])
+        #expect(throws: StoreError.self) { try RowRange.decode(Array(RowRange.encode(ranges).dropLast())) }
+
+        let partition = PartitionRows(tables: [byOffset], topic: "t", partition: 1)
+        let named = try source.read { db in try partition.rows(db, of: changes.ranges) }
+        #expect(named.rowCount == 3)
+        try target.write { db in try partition.apply(named.bytes, to: db) }
+        let expected = try rows(source).filter { $0[0] == "t".databaseValue && [2, 3, 5].contains(Int64.fromDatabaseValue($0[2])) }
+        #expect(try rows(target) == expected)
+        #expect(throws: StoreError.self) {
+            try source.read { db in try PartitionRows(tables: [table], topic: "t", partition: 1).rows(db, of: changes.ranges) }
+        }
+    }
+
     @Test func changesThatDoNotBelongAreRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

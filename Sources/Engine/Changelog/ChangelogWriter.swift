@@ -4,7 +4,8 @@ import Kafka
 import Store
 
 /// Writes changelog records into the outbox, inside the transaction whose changes they carry: the
-/// relay sends them to the changelog partition of their source partition, in order.
+/// relay sends them to the changelog partition of their source partition, in order, reading and
+/// appending the rows a change set names by offset range (``RowRange``).
 struct ChangelogWriter: Sendable {
     /// Appends one change set per partition that `changes` touched or `nextOffsets` moved, numbered on
     /// in the partition's line, with the offset the partition resumes at.
