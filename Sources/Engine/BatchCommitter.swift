@@ -23,11 +23,11 @@ final class BatchCommitter<W: Workload> {
     /// Starts the commit thread, runs `body` with a committer, then lets the batch in flight commit
     /// and stops the thread, also when `body` throws.
     /// - Parameters:
-    ///   - changelog: whether each transaction also writes what it changed to the changelog.
+    ///   - changelog: the changelog each transaction also writes what it changed to, or `nil` when it is off.
     ///   - afterCommit: called on the commit thread after each commit (a checkpoint request).
     static func run<R>(
         workload: W,
-        changelog: Bool,
+        changelog: ChangelogSettings?,
         store: Store,
         retryPolicy: RetryPolicy,
         stats: EngineStats,
@@ -37,7 +37,8 @@ final class BatchCommitter<W: Workload> {
         _ body: (BatchCommitter) throws -> R
     ) rethrows -> R {
         let transactions = BatchTransactions(
-            workload: workload, changelog: changelog, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now, afterCommit: afterCommit
+            workload: workload, rowCache: changelog?.rowCache, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now,
+            afterCommit: afterCommit
         )
         return try WorkerThread.run(named: "eddy-commit", handle: transactions.commit) { thread in
             try body(BatchCommitter(thread: thread, transactions: transactions))
@@ -74,7 +75,9 @@ final class BatchCommitter<W: Workload> {
 /// The commit thread's side: each batch's ONE transaction, and what came of it.
 private final class BatchTransactions<W: Workload>: Sendable {
     let workload: W
-    let changelog: Bool
+    /// Where the rows named by the committed changelog records go for the relay; `nil` when the
+    /// changelog is off.
+    let rowCache: ChangelogRowCache?
     let store: Store
     let retryPolicy: RetryPolicy
     let stats: EngineStats
@@ -87,11 +90,11 @@ private final class BatchTransactions<W: Workload>: Sendable {
     private let outcome = NIOLockedValueBox<(committed: [TopicPartition: Int64], failure: EngineError?)>(([:], nil))
 
     init(
-        workload: W, changelog: Bool, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
+        workload: W, rowCache: ChangelogRowCache?, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
         now: @escaping @Sendable () -> Int64, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.workload = workload
-        self.changelog = changelog
+        self.rowCache = rowCache
         self.store = store
         self.retryPolicy = retryPolicy
         self.stats = stats
@@ -119,8 +122,9 @@ private final class BatchTransactions<W: Workload>: Sendable {
         let timestamp = now()
         let started = ContinuousClock.now
         do {
+            var named: [(id: Int64, rows: [[UInt8]])] = []
             try store.write { db in
-                let changes = changelog ? PartitionChanges() : nil
+                let changes = rowCache == nil ? nil : PartitionChanges()
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
                 for (message, isTransient) in batch.failures {
                     let next = isTransient ? retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
@@ -137,8 +141,9 @@ private final class BatchTransactions<W: Workload>: Sendable {
                     batch.nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
                     now: timestamp
                 )
-                if let changes { try ChangelogWriter().append(db, changes, nextOffsets: batch.nextOffsets, now: timestamp) }
+                if let changes { named = try ChangelogWriter().append(db, changes, nextOffsets: batch.nextOffsets, now: timestamp) }
             }
+            rowCache?.add(named)
         } catch {
             stats.recordTransactionFailure()
             let failure = EngineError("a batch of \(batch.count) messages could not be committed, so none of it was kept: \(error)")

@@ -36,7 +36,7 @@ struct ConsumerLoop<W: Workload>: Sendable {
         try connect(inspector)
         try BackgroundCheckpointer.run(store: store) { checkpointer in
             try BatchCommitter.run(
-                workload: workload, changelog: configuration.changelog != nil, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
+                workload: workload, changelog: configuration.changelog, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
                 afterCommit: checkpointer.request
             ) { committer in
                 try KafkaConsumer.run(config: configuration.consumerKafka, logger: logger) { consumer in

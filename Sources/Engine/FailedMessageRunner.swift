@@ -83,7 +83,8 @@ final class FailedMessageRunner<W: Workload> {
                 }
                 if let changes {
                     for row in rows { try changes.recordFailedRow(db, topic: row.topic, partition: row.partition, offset: row.offset) }
-                    try ChangelogWriter().append(db, changes, nextOffsets: [:], now: timestamp)
+                    // The rows it names are read back when the records are sent: reprocessing is rare.
+                    _ = try ChangelogWriter().append(db, changes, nextOffsets: [:], now: timestamp)
                 }
             }
         } catch {

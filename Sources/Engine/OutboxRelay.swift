@@ -154,12 +154,17 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Calls `body` with the value to send: the record's own bytes, or a copy of them followed by the
-    /// rows the record names by offset range.
+    /// rows the record names by offset range, from the commit thread's memory when they are still
+    /// there, else read back from their table.
     private func withValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let ranges = record.rowRanges else { return try body(record.value) }
-        let partition = PartitionRows(tables: tables, topic: String(decoding: record.sourceTopic, as: UTF8.self), partition: record.sourcePartition)
         var value = [UInt8](record.value)
-        value.append(contentsOf: try partition.rows(db, of: RowRange.decode(Array(ranges))).bytes)
+        if let rows = changelog?.rowCache.take(record.id) {
+            for part in rows { value.append(contentsOf: part) }
+        } else {
+            let partition = PartitionRows(tables: tables, topic: String(decoding: record.sourceTopic, as: UTF8.self), partition: record.sourcePartition)
+            value.append(contentsOf: try partition.rows(db, of: RowRange.decode(Array(ranges))).bytes)
+        }
         return try value.withUnsafeBytes(body)
     }
 

@@ -9,6 +9,6 @@ public struct LoginsBatch: Sendable {
     /// consumer thread) so that the transaction only binds them; `encodedEnds[i]` is where event i's ends.
     var encoded: [UInt8] = []
     var encodedEnds: [Int] = []
-    /// The ranges of the events' rows for the changelog, when it is on.
+    /// The events' changelog rows and their offset ranges, when the changelog is on; encoded while staging.
     var eventChanges = StagedEventChanges()
 }

@@ -64,7 +64,9 @@ public struct LoginsWorkload: Workload {
                 batch.events.append(&view, topic: message.topic, partition: message.partition, offset: message.offset)
             }
             if settings.storeEvents && settings.changelog {
-                batch.eventChanges.append(batch.events.events[batch.events.events.count - 1], topic: message.topic)
+                batch.events.withText { text in
+                    batch.eventChanges.append(batch.events.events[batch.events.events.count - 1], text, topic: message.topic)
+                }
             }
             if settings.publishes {
                 batch.events.withText { text in
@@ -166,7 +168,7 @@ public struct LoginsWorkload: Workload {
             }
             for segment in batch.eventChanges.segments {
                 changes?.record(topic: segment.topic, partition: segment.partition) {
-                    $0.appendRange(LoginsTables.events, from: segment.from, to: segment.to, bytes: segment.bytes)
+                    $0.appendRange(LoginsTables.events, from: segment.from, to: segment.to, rows: segment.rows)
                 }
             }
             try LoginEventMinutes.write(events, text, to: db, changes: changes)

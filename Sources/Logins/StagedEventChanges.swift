@@ -1,42 +1,54 @@
 import Store
 
-/// The changelog's part of a batch's stored events: for each run of events from one partition, the
-/// range of their offsets and about how many bytes their rows take once read. The rows themselves are
-/// not copied: the change set names them by range (``RowRange``) and the relay reads them from
-/// `login_events` when it sends the record, so each event is written to SQLite once
-/// (docs/performance.md).
+/// The changelog's part of a batch's stored events, encoded while staging, on the consumer thread: for
+/// each run of events from one partition, their rows and the range of their offsets. The change set in
+/// the outbox names the rows by range (``RowRange``) and the relay sends these bytes from memory, or
+/// reads the rows back from `login_events` when it no longer has them, so each event is written to
+/// SQLite once (docs/performance.md).
 ///
-/// Runs are cut at ``segmentBytes`` so that a change set stays near its chunk size once its rows are read.
+/// Runs are cut at ``segmentBytes`` so that a change set stays near its chunk size.
 struct StagedEventChanges {
     struct Segment {
         var topic: String
         var partition: Int32
         var from: Int64
         var to: Int64
-        /// About what the rows add to the change set once read.
-        var bytes: Int
+        var rows: ChangeSet
     }
 
     static let segmentBytes = 32 * 1024
-    /// A range's section header (the table and its column names) once its rows are read.
-    private static let sectionBytes = 128
-    /// A row's tags, length prefixes and integers, at most, besides its texts.
-    private static let rowOverheadBytes = 64
+    /// Room for a full segment and the row that passes ``segmentBytes``: reserved once, not grown by doubling.
+    private static let segmentCapacity = segmentBytes + 4 * 1024
 
     private(set) var segments: [Segment] = []
 
-    /// Adds `event`'s `login_events` row, read from `topic`.
-    mutating func append(_ event: StagedLoginEvents.Event, topic: String) {
-        func length(_ span: StagedLoginEvents.Span) -> Int { max(Int(span.count), 0) }
-        let bytes = Self.rowOverheadBytes + length(event.topic) + length(event.userID) + length(event.appVersion) + length(event.deviceType)
-            + length(event.locale) + length(event.ip) + length(event.deviceID)
+    /// Adds the upsert of `event`'s `login_events` row, read from `topic`.
+    mutating func append(_ event: StagedLoginEvents.Event, _ text: StagedLoginEvents.Text, topic: String) {
         if let last = segments.last, last.partition == event.partition, last.topic == topic, last.to <= event.offset,
-            last.bytes < Self.segmentBytes
+            last.rows.byteCount < Self.segmentBytes
         {
             segments[segments.count - 1].to = event.offset + 1
-            segments[segments.count - 1].bytes += bytes
         } else {
-            segments.append(Segment(topic: topic, partition: event.partition, from: event.offset, to: event.offset + 1, bytes: Self.sectionBytes + bytes))
+            let rows = ChangeSet(capacity: Self.segmentCapacity)
+            segments.append(Segment(topic: topic, partition: event.partition, from: event.offset, to: event.offset + 1, rows: rows))
         }
+        segments[segments.count - 1].rows.upsert(LoginsTables.events)
+        segments[segments.count - 1].rows.appendRow(of: event, text)
+    }
+}
+
+extension ChangeSet {
+    /// The values of `event`'s `login_events` row, in `LoginsTables.events.columns` order.
+    fileprivate mutating func appendRow(of event: StagedLoginEvents.Event, _ text: StagedLoginEvents.Text) {
+        append(text: text[event.topic])
+        append(Int64(event.partition))
+        append(event.offset)
+        append(text: text[event.userID])
+        append(text: text[event.appVersion])
+        append(text: text[event.deviceType])
+        append(text: text[event.locale])
+        append(text: text[event.ip])
+        append(text: text[event.deviceID])
+        append(event.timestamp)
     }
 }

@@ -50,7 +50,10 @@ public struct ChangeSet: Sendable {
     public private(set) var rowCount = 0
     /// Rows named rather than carried, read when the change set is sent (``RowRange``).
     public private(set) var ranges: [RowRange] = []
-    /// What the rows of ``ranges`` will add to the change set once read, as estimated by whoever named them.
+    /// The rows of ``ranges`` as their writer encoded them, kept so that they can be sent without reading
+    /// them back: change sets' bytes, one after the other.
+    public private(set) var rangeRows: [[UInt8]] = []
+    /// The size of ``rangeRows``.
     private var rangeBytes = 0
 
     public init(capacity: Int = 0) {
@@ -60,15 +63,16 @@ public struct ChangeSet: Sendable {
     /// The rows carried; those of ``ranges`` are not among them.
     public var bytes: [UInt8] { writer.bytes }
     public var isEmpty: Bool { writer.count == 0 && ranges.isEmpty }
-    /// The size of ``bytes``, and of the rows of ``ranges`` once read.
+    /// The size of ``bytes`` and ``rangeRows``: of the change set once the rows of its ranges are read.
     public var byteCount: Int { writer.count + rangeBytes }
 
-    /// Names the rows of `table` in this set's partition whose offset column lies in `from..<to`, which
-    /// take about `bytes` once read, instead of carrying them.
-    public mutating func appendRange(_ table: PartitionedTable, from: Int64, to: Int64, bytes: Int) {
+    /// Names the rows of `table` in this set's partition whose offset column lies in `from..<to`,
+    /// instead of carrying them; `rows` are those rows as upserts, as the writer encoded them.
+    public mutating func appendRange(_ table: PartitionedTable, from: Int64, to: Int64, rows: ChangeSet) {
         precondition(table.offsetColumn != nil, "\(table.name) has no offset column to name its rows by")
         add(RowRange(table: table.name, from: from, to: to))
-        rangeBytes += bytes
+        rangeRows.append(rows.bytes)
+        rangeBytes += rows.byteCount
     }
 
     /// Adds `range`, joined to the last one when it continues it.
@@ -146,6 +150,7 @@ public struct ChangeSet: Sendable {
         section = nil
         rowCount += other.rowCount
         for range in other.ranges { add(range) }
+        rangeRows += other.rangeRows
         rangeBytes += other.rangeBytes
     }
 

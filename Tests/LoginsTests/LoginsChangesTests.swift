@@ -19,7 +19,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let applied = try Store(path: directory + "/applied.db")
         let rebuilt = try Store(path: directory + "/rebuilt.db")
-        for store in [applied, rebuilt] { try Migrations.apply(to: store, workload: LoginsMigrations.all) }
+        let fromMemory = try Store(path: directory + "/from-memory.db")
+        for store in [applied, rebuilt, fromMemory] { try Migrations.apply(to: store, workload: LoginsMigrations.all) }
 
         // Runs of one partition, as fetches deliver them: long enough that partition 0's events are
         // staged in more than one segment.
@@ -55,6 +56,7 @@ import Testing
                     let read = try applied.read { db in try rows.rows(db, of: set.ranges) }
                     named += read.rowCount
                     try rows.apply(set.bytes + read.bytes, to: db)
+                    try fromMemory.write { db in try rows.apply(set.bytes + set.rangeRows.joined(), to: db) }
                 }
             }
         }
@@ -63,10 +65,15 @@ import Testing
             let original = try applied.read { db in try Row.fetchAll(db, sql: sql) }
             #expect(!original.isEmpty)
             #expect(try rebuilt.read { db in try Row.fetchAll(db, sql: sql) } == original, "\(table) rebuilt from the change sets")
+            #expect(
+                try fromMemory.read { db in try Row.fetchAll(db, sql: sql) } == original,
+                "\(table) rebuilt from the change sets with the rows staging encoded, as the relay sends them from memory"
+            )
         }
         #expect(try applied.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_events") } == 1_700)
         #expect(named == 1_700, "every stored event read once through the ranges")
         try applied.close()
         try rebuilt.close()
+        try fromMemory.close()
     }
 }

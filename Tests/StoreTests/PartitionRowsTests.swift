@@ -150,10 +150,14 @@ import Testing
         }
         let byOffset = PartitionedTable(name: table.name, columns: table.columns, key: table.key, offsetColumn: "id")
         var changes = ChangeSet()
-        changes.appendRange(byOffset, from: 2, to: 4, bytes: 100)
-        changes.appendRange(byOffset, from: 4, to: 6, bytes: 50)
+        var staged = ChangeSet()
+        staged.upsert(byOffset)
+        for value in ["t".databaseValue, 1.databaseValue, 2.databaseValue, "two".databaseValue, 2.0.databaseValue, .null] { staged.append(value) }
+        changes.appendRange(byOffset, from: 2, to: 4, rows: staged)
+        changes.appendRange(byOffset, from: 4, to: 6, rows: ChangeSet())
         #expect(changes.ranges == [RowRange(table: "items", from: 2, to: 6)], "a range that continues the last one joins it")
-        #expect(changes.byteCount == 150 && changes.bytes.isEmpty && !changes.isEmpty)
+        #expect(changes.rangeRows == [staged.bytes, []], "the rows as their writer encoded them, kept beside the ranges")
+        #expect(changes.byteCount == staged.byteCount && changes.bytes.isEmpty && !changes.isEmpty)
         let ranges = try RowRange.decode(RowRange.encode(changes.ranges + [RowRange(table: "items", from: -1, to: 1 << 40)]))
         #expect(ranges == changes.ranges + [RowRange(table: "items", from: -1, to: 1 << 40)])
         #expect(throws: StoreError.self) { try RowRange.decode(Array(RowRange.encode(ranges).dropLast())) }

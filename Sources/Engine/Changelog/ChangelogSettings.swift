@@ -13,6 +13,9 @@ public struct ChangelogSettings: Sendable {
     /// the snapshot its state is built on. The topic's retention must be longer (Eddy creates it with
     /// ``retention``).
     public var snapshotInterval: Duration
+    /// The rows of the records just committed, for the relay of the same run (shared by the copies of
+    /// these settings).
+    public let rowCache = ChangelogRowCache()
 
     public init(topic: String, kafka: KafkaConfig, handOverTimeout: Duration = .seconds(10), snapshotInterval: Duration = defaultSnapshotInterval) {
         self.snapshotInterval = snapshotInterval

@@ -9,18 +9,22 @@ import Store
 struct ChangelogWriter: Sendable {
     /// Appends one change set per partition that `changes` touched or `nextOffsets` moved, numbered on
     /// in the partition's line, with the offset the partition resumes at.
+    /// - Returns: the outbox id of each record that names rows by range, with those rows as staging
+    ///   encoded them (for ``ChangelogRowCache``, once the transaction commits).
     /// - Throws: ``ChangelogError`` for a partition this database never claimed; what SQLite throws.
-    func append(_ db: Database, _ changes: PartitionChanges, nextOffsets: [TopicPartition: Int64], now: Int64) throws {
+    func append(_ db: Database, _ changes: PartitionChanges, nextOffsets: [TopicPartition: Int64], now: Int64) throws -> [(id: Int64, rows: [[UInt8]])] {
+        var named: [(id: Int64, rows: [[UInt8]])] = []
         for partition in changes.partitions.union(nextOffsets.keys) {
             guard let line = try ChangelogLines.advance(db, topic: partition.topic, partition: partition.partition) else {
                 throw ChangelogError("\(partition) was written without being claimed in the changelog")
             }
             let next = try nextOffsets[partition] ?? storedOffset(db, partition)
             let sets = changes.sets(of: partition)
-            try appendChunks(
+            named += try appendChunks(
                 db, partition, line: line.line, epoch: line.epoch, now: now, nextOffset: next, sets: sets.isEmpty ? [ChangeSet()] : sets
             ) { .changes(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next)) }
         }
+        return named
     }
 
     /// Appends a claim of `line.line` for its partition.
@@ -40,7 +44,7 @@ struct ChangelogWriter: Sendable {
             full = ChangeSet()
         }
         sets.append(current)
-        try appendChunks(db, partition, line: line.line, epoch: line.epoch, now: now, nextOffset: next, sets: sets) {
+        _ = try appendChunks(db, partition, line: line.line, epoch: line.epoch, now: now, nextOffset: next, sets: sets) {
             .snapshot(.init(seq: line.seq, index: $0, isLast: $1, nextSourceOffset: next))
         }
     }
@@ -48,7 +52,8 @@ struct ChangelogWriter: Sendable {
     private func appendChunks(
         _ db: Database, _ partition: TopicPartition, line: Int64, epoch: Int64, now: Int64, nextOffset: Int64?, sets: [ChangeSet],
         body: (Int, Bool) -> ChangelogRecord.Body
-    ) throws {
+    ) throws -> [(id: Int64, rows: [[UInt8]])] {
+        var named: [(id: Int64, rows: [[UInt8]])] = []
         for (index, set) in sets.enumerated() {
             let record = ChangelogRecord(
                 sourceTopic: partition.topic, line: line, epoch: epoch, time: now, body: body(index, index == sets.count - 1), payload: set.bytes
@@ -57,7 +62,9 @@ struct ChangelogWriter: Sendable {
                 db, sourceTopic: partition.topic, sourcePartition: partition.partition, nextOffset: nextOffset ?? -1, value: record.encoded,
                 rowRanges: set.ranges, now: now
             )
+            if !set.rangeRows.isEmpty { named.append((db.lastInsertedRowID, set.rangeRows)) }
         }
+        return named
     }
 
     private func storedOffset(_ db: Database, _ partition: TopicPartition) throws -> Int64? {
