@@ -83,7 +83,7 @@ final class FailedMessageRunner<W: Workload> {
                 }
                 if let changes {
                     for row in rows { try changes.recordFailedRow(db, topic: row.topic, partition: row.partition, offset: row.offset) }
-                    // The rows it names are read back when the records are sent: reprocessing is rare.
+                    // The rows these records name are read back when they are sent, range by range.
                     _ = try ChangelogWriter().append(db, changes, nextOffsets: [:], now: timestamp)
                 }
             }

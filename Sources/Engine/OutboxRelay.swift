@@ -45,7 +45,7 @@ public final class OutboxRelay: Service, Sendable {
     public init(
         output: OutputSettings?,
         changelog: ChangelogSettings? = nil,
-        tables: [PartitionedTable] = [],
+        tables: [PartitionedTable],
         store: Store,
         stats: EngineStats,
         logger: Logger,
@@ -126,8 +126,8 @@ public final class OutboxRelay: Service, Sendable {
             produced = 0
             let room = maxInFlight - acknowledgements.inFlight
             if room > 0 && acknowledgements.changelogBytesInFlight < Self.maxChangelogBytesInFlight {
-                // Each record is produced from SQLite's own bytes, straight into librdkafka's copy (with the
-                // rows it names read and appended, when it names some).
+                // Each record is produced from SQLite's own bytes, straight into librdkafka's copy; one that
+                // names rows by range is produced from a copy with the rows appended.
                 produced = try store.read { db in
                     try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels) {
                         record in

@@ -168,7 +168,7 @@ public struct LoginsWorkload: Workload {
             }
             for segment in batch.eventChanges.segments {
                 changes?.record(topic: segment.topic, partition: segment.partition) {
-                    $0.appendRange(LoginsTables.events, from: segment.from, to: segment.to, rows: segment.rows)
+                    $0.appendRanges(LoginsTables.events, segment.ranges, rows: segment.rows)
                 }
             }
             try LoginEventMinutes.write(events, text, to: db, changes: changes)

@@ -1,18 +1,21 @@
 import Store
 
 /// The changelog's part of a batch's stored events, encoded while staging, on the consumer thread: for
-/// each run of events from one partition, their rows and the range of their offsets. The change set in
-/// the outbox names the rows by range (``RowRange``) and the relay sends these bytes from memory, or
-/// reads the rows back from `login_events` when it no longer has them, so each event is written to
-/// SQLite once (docs/performance.md).
+/// each run of events from one partition, their rows and the exact ranges of their offsets. The change
+/// set in the outbox names the rows by those ranges (``RowRange``) and the relay sends these bytes from
+/// memory, or reads the rows back from `login_events` when it no longer has them, so each event is
+/// written to SQLite once (docs/performance.md).
 ///
-/// Runs are cut at ``segmentBytes`` so that a change set stays near its chunk size.
+/// A range holds consecutive offsets only, every one of them an event staged here: a message that
+/// failed between two events breaks it, so that reading a range back never brings a row this batch did
+/// not write (the failed message reprocessed later, say). Runs are cut at ``segmentBytes`` so that a
+/// change set stays near its chunk size.
 struct StagedEventChanges {
     struct Segment {
         var topic: String
         var partition: Int32
-        var from: Int64
-        var to: Int64
+        /// Ascending, each of consecutive offsets.
+        var ranges: [Range<Int64>]
         var rows: ChangeSet
     }
 
@@ -24,13 +27,17 @@ struct StagedEventChanges {
 
     /// Adds the upsert of `event`'s `login_events` row, read from `topic`.
     mutating func append(_ event: StagedLoginEvents.Event, _ text: StagedLoginEvents.Text, topic: String) {
-        if let last = segments.last, last.partition == event.partition, last.topic == topic, last.to <= event.offset,
-            last.rows.byteCount < Self.segmentBytes
+        if let last = segments.last, last.partition == event.partition, last.topic == topic, let end = last.ranges.last?.upperBound,
+            end <= event.offset, last.rows.byteCount < Self.segmentBytes
         {
-            segments[segments.count - 1].to = event.offset + 1
+            if end == event.offset {
+                segments[segments.count - 1].ranges[last.ranges.count - 1] = last.ranges[last.ranges.count - 1].lowerBound..<end + 1
+            } else {
+                segments[segments.count - 1].ranges.append(event.offset..<event.offset + 1)
+            }
         } else {
             let rows = ChangeSet(capacity: Self.segmentCapacity)
-            segments.append(Segment(topic: topic, partition: event.partition, from: event.offset, to: event.offset + 1, rows: rows))
+            segments.append(Segment(topic: topic, partition: event.partition, ranges: [event.offset..<event.offset + 1], rows: rows))
         }
         segments[segments.count - 1].rows.upsert(LoginsTables.events)
         segments[segments.count - 1].rows.appendRow(of: event, text)

@@ -46,7 +46,7 @@ public struct ChangeSet: Sendable {
 
     @usableFromInline var writer: ByteWriter
     private var section: (table: String, operation: Operation)?
-    /// How many rows were added.
+    /// How many rows it carries (those of ``ranges`` are not counted).
     public private(set) var rowCount = 0
     /// Rows named rather than carried, read when the change set is sent (``RowRange``).
     public private(set) var ranges: [RowRange] = []
@@ -66,22 +66,20 @@ public struct ChangeSet: Sendable {
     /// The size of ``bytes`` and ``rangeRows``: of the change set once the rows of its ranges are read.
     public var byteCount: Int { writer.count + rangeBytes }
 
-    /// Names the rows of `table` in this set's partition whose offset column lies in `from..<to`,
-    /// instead of carrying them; `rows` are those rows as upserts, as the writer encoded them.
-    public mutating func appendRange(_ table: PartitionedTable, from: Int64, to: Int64, rows: ChangeSet) {
+    /// Names the rows of `table` in this set's partition whose offset column lies in one of `offsets`,
+    /// instead of carrying them; `rows` are those rows as upserts, as the writer encoded them, one for
+    /// every offset of `offsets` (which is what makes the ranges exact: read back, they give these rows).
+    public mutating func appendRanges(_ table: PartitionedTable, _ offsets: [Range<Int64>], rows: ChangeSet) {
         precondition(table.offsetColumn != nil, "\(table.name) has no offset column to name its rows by")
-        add(RowRange(table: table.name, from: from, to: to))
+        for range in offsets {
+            if let last = ranges.last, last.table == table.name, last.to == range.lowerBound {
+                ranges[ranges.count - 1].to = range.upperBound
+            } else {
+                ranges.append(RowRange(table: table.name, from: range.lowerBound, to: range.upperBound))
+            }
+        }
         rangeRows.append(rows.bytes)
         rangeBytes += rows.byteCount
-    }
-
-    /// Adds `range`, joined to the last one when it continues it.
-    private mutating func add(_ range: RowRange) {
-        if let last = ranges.last, last.table == range.table, last.to == range.from {
-            ranges[ranges.count - 1].to = range.to
-        } else {
-            ranges.append(range)
-        }
     }
 
     /// Starts a row that replaces the row with the same key: follow with one value per column of `table`.
@@ -141,17 +139,6 @@ public struct ChangeSet: Sendable {
         case .string(let value): append(value)
         case .blob(let data): data.withUnsafeBytes { append(blob: $0) }
         }
-    }
-
-    /// Appends every change of `other` after those of this set.
-    public mutating func append(contentsOf other: ChangeSet) {
-        guard !other.isEmpty else { return }
-        writer.append(raw: other.bytes)
-        section = nil
-        rowCount += other.rowCount
-        for range in other.ranges { add(range) }
-        rangeRows += other.rangeRows
-        rangeBytes += other.rangeBytes
     }
 
     private mutating func beginRow(_ table: PartitionedTable, _ operation: Operation, _ columns: [String]) {

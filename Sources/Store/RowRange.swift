@@ -15,7 +15,7 @@ public struct RowRange: Sendable, Equatable {
         self.to = to
     }
 
-    /// The ranges' bytes, for the outbox's `expand` column.
+    /// The ranges' bytes, for the outbox's `row_ranges` column.
     public static func encode(_ ranges: [RowRange]) -> [UInt8] {
         var writer = ByteWriter(capacity: 16 * ranges.count)
         writer.append(varint: UInt64(ranges.count))

@@ -85,7 +85,7 @@ final class PipelineFixture {
             )
             tasks.append(Task { try await service.run() })
             if let output {
-                let relay = OutboxRelay(output: output, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
+                let relay = OutboxRelay(output: output, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
                 tasks.append(Task { try await relay.run() })
             }
         }

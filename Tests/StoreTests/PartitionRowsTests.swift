@@ -153,8 +153,8 @@ import Testing
         var staged = ChangeSet()
         staged.upsert(byOffset)
         for value in ["t".databaseValue, 1.databaseValue, 2.databaseValue, "two".databaseValue, 2.0.databaseValue, .null] { staged.append(value) }
-        changes.appendRange(byOffset, from: 2, to: 4, rows: staged)
-        changes.appendRange(byOffset, from: 4, to: 6, rows: ChangeSet())
+        changes.appendRanges(byOffset, [2..<4], rows: staged)
+        changes.appendRanges(byOffset, [4..<6], rows: ChangeSet())
         #expect(changes.ranges == [RowRange(table: "items", from: 2, to: 6)], "a range that continues the last one joins it")
         #expect(changes.rangeRows == [staged.bytes, []], "the rows as their writer encoded them, kept beside the ranges")
         #expect(changes.byteCount == staged.byteCount && changes.bytes.isEmpty && !changes.isEmpty)
@@ -206,10 +206,10 @@ import Testing
             set.append("x")
         }
         #expect(unknownColumn.contains("does not know"), "\(unknownColumn)")
-        var truncated = ChangeSet()
-        truncated.upsert(table)
-        truncated.append("t")
-        let cut = refusal { $0.append(contentsOf: truncated) }
+        let cut = refusal { set in
+            set.upsert(table)
+            set.append("t")
+        }
         #expect(cut.contains("cut short"), "\(cut)")
         #expect(try self.rows(target).isEmpty, "nothing of a refused change set stays")
     }
