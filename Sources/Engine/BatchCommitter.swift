@@ -122,7 +122,7 @@ private final class BatchTransactions<W: Workload>: Sendable {
         let timestamp = now()
         let started = ContinuousClock.now
         do {
-            var named: [(id: Int64, rows: [[UInt8]])] = []
+            var named: [ChangelogRowCache.Entry] = []
             try store.write { db in
                 let changes = rowCache == nil ? nil : PartitionChanges()
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)

@@ -5,9 +5,12 @@ import NIOConcurrencyHelpers
 /// table only when they are not here (after a restart, after a failed send, or when it fell behind and
 /// this cache was full). The outbox's ranges stay the durable record (docs/performance.md).
 public final class ChangelogRowCache: Sendable {
+    /// The rows one outbox record names, by its id.
+    typealias Entry = (id: Int64, rows: [[UInt8]])
+
     private struct State {
         /// By outbox id, ascending.
-        var entries: [(id: Int64, rows: [[UInt8]])] = []
+        var entries: [Entry] = []
         var bytes = 0
     }
 
@@ -20,10 +23,10 @@ public final class ChangelogRowCache: Sendable {
     }
 
     /// Keeps the rows of outbox records that were just committed, ids ascending, as many as fit.
-    func add(_ entries: [(id: Int64, rows: [[UInt8]])]) {
+    func add(_ entries: [Entry]) {
         state.withLockedValue { state in
             for entry in entries {
-                let bytes = entry.rows.reduce(0) { $0 + $1.count }
+                let bytes = Self.size(entry)
                 guard state.bytes + bytes <= capacityBytes else { return }
                 state.entries.append(entry)
                 state.bytes += bytes
@@ -38,10 +41,14 @@ public final class ChangelogRowCache: Sendable {
             let passed = state.entries.prefix { $0.id < id }.count
             let found = state.entries.dropFirst(passed).first.flatMap { $0.id == id ? $0 : nil }
             let removed = passed + (found == nil ? 0 : 1)
-            state.bytes -= state.entries.prefix(removed).reduce(0) { total, entry in total + entry.rows.reduce(0) { $0 + $1.count } }
+            state.bytes -= state.entries.prefix(removed).reduce(0) { $0 + Self.size($1) }
             state.entries.removeFirst(removed)
             return found?.rows
         }
+    }
+
+    private static func size(_ entry: Entry) -> Int {
+        entry.rows.reduce(0) { $0 + $1.count }
     }
 
     /// How many bytes of rows it holds.

@@ -12,8 +12,8 @@ struct ChangelogWriter: Sendable {
     /// - Returns: the outbox id of each record that names rows by range, with those rows as staging
     ///   encoded them (for ``ChangelogRowCache``, once the transaction commits).
     /// - Throws: ``ChangelogError`` for a partition this database never claimed; what SQLite throws.
-    func append(_ db: Database, _ changes: PartitionChanges, nextOffsets: [TopicPartition: Int64], now: Int64) throws -> [(id: Int64, rows: [[UInt8]])] {
-        var named: [(id: Int64, rows: [[UInt8]])] = []
+    func append(_ db: Database, _ changes: PartitionChanges, nextOffsets: [TopicPartition: Int64], now: Int64) throws -> [ChangelogRowCache.Entry] {
+        var named: [ChangelogRowCache.Entry] = []
         for partition in changes.partitions.union(nextOffsets.keys) {
             guard let line = try ChangelogLines.advance(db, topic: partition.topic, partition: partition.partition) else {
                 throw ChangelogError("\(partition) was written without being claimed in the changelog")
@@ -52,8 +52,8 @@ struct ChangelogWriter: Sendable {
     private func appendChunks(
         _ db: Database, _ partition: TopicPartition, line: Int64, epoch: Int64, now: Int64, nextOffset: Int64?, sets: [ChangeSet],
         body: (Int, Bool) -> ChangelogRecord.Body
-    ) throws -> [(id: Int64, rows: [[UInt8]])] {
-        var named: [(id: Int64, rows: [[UInt8]])] = []
+    ) throws -> [ChangelogRowCache.Entry] {
+        var named: [ChangelogRowCache.Entry] = []
         for (index, set) in sets.enumerated() {
             let record = ChangelogRecord(
                 sourceTopic: partition.topic, line: line, epoch: epoch, time: now, body: body(index, index == sets.count - 1), payload: set.bytes
