@@ -105,20 +105,11 @@ public struct LoginsWorkload: Workload {
         // way. The changelog gets the increment, which adds up at restore: reading the new total back
         // would cost a statement per row (measured, docs/performance.md).
         let ordered = batch.counts.sorted { ($0.key.partition, $0.key.windowStart) < ($1.key.partition, $1.key.windowStart) }
+        var merges = LoginCountMerges()
         for (key, logins) in ordered {
             bind(key, logins, now, to: upsert)
             try upsert.run()
-            changes.record(topic: key.topic, partition: key.partition) { set in
-                set.merge(LoginsTables.counts)
-                set.append(key.windowStart)
-                set.append(key.deviceType)
-                set.append(key.locale)
-                set.append(key.appVersion)
-                set.append(key.topic)
-                set.append(Int64(key.partition))
-                set.append(logins)
-                set.append(now)
-            }
+            changes.record(topic: key.topic, partition: key.partition) { merges.append(key, logins: logins, now: now, to: &$0) }
         }
     }
 

@@ -18,6 +18,7 @@ extension ChangeSet {
         var reader = ByteReader(bytes)
         var section: Section?
         var values: [DatabaseValue] = []
+        var rowBefore = false
         do {
             while !reader.isAtEnd {
                 switch Item(rawValue: try reader.byte()) {
@@ -34,10 +35,18 @@ extension ChangeSet {
                         }
                     }
                     section = next
+                    values = Array(repeating: .null, count: next.columns.count)
+                    rowBefore = false
                 case .row:
                     guard let section else { throw malformed(reader, "a row before any section") }
-                    values.removeAll(keepingCapacity: true)
-                    for _ in section.columns { values.append(try value(&reader)) }
+                    for index in section.columns.indices {
+                        if let value = try value(&reader) {
+                            values[index] = value
+                        } else if !rowBefore {
+                            throw malformed(reader, "the row before's value in a section's first row")
+                        }
+                    }
+                    rowBefore = true
                     try body(section, values)
                 case nil:
                     throw malformed(reader, "an unknown item")
@@ -48,8 +57,10 @@ extension ChangeSet {
         }
     }
 
-    private static func value(_ reader: inout ByteReader) throws -> DatabaseValue {
+    /// The next value, or nil for ``Tag/same``: the row before's.
+    private static func value(_ reader: inout ByteReader) throws -> DatabaseValue? {
         switch Tag(rawValue: try reader.byte()) {
+        case .same: return nil
         case .null: return .null
         case .integer: return try reader.signed().databaseValue
         case .real: return Double(bitPattern: try reader.fixed()).databaseValue

@@ -8,7 +8,10 @@ import Primitives
 /// Layout: a sequence of items. `1` starts a section: the operation (`1` upsert, `2` delete, `3`
 /// merge), the table name, the column names and, for a merge, one ``Merge`` byte per column. `2` is a
 /// row of the section: one value per column, each a tag (`0` null, `1` integer, `2` real, `3` text,
-/// `4` blob) and its value.
+/// `4` blob) and its value, or the tag `5` alone: the same integer or text as the column's in the row
+/// before, which a section's first row never uses. Rows of one partition and batch repeat most of their
+/// values (the topic, the partition, the minute, the time of the change): each then costs one byte,
+/// which is less to write, send and read back (docs/performance.md).
 ///
 /// A merge row combines with the stored row of the same key (a count adds its increment): the writer
 /// needs no read of the row's current value. It is right only when applied once, in order, on the state
@@ -42,9 +45,13 @@ public struct ChangeSet: Sendable {
         case real = 2
         case text = 3
         case blob = 4
+        /// The value of this column in the row before, in the same section.
+        case same = 5
     }
 
     @usableFromInline var writer: ByteWriter
+    /// How many rows the current section holds, the one being written included.
+    @usableFromInline private(set) var rowsInSection = 0
     private var section: (table: String, operation: Operation)?
     /// How many rows it carries (those of ``ranges`` are not counted).
     public private(set) var rowCount = 0
@@ -103,6 +110,26 @@ public struct ChangeSet: Sendable {
         writer.append(signed: value)
     }
 
+    /// `value`, or one byte that says so when `before`, this column's value in the row before of the
+    /// section, is the same: the caller knows the row before (nil when it does not).
+    @inlinable public mutating func append(_ value: Int64, before: Int64?) {
+        if value == before && rowsInSection > 1 {
+            writer.append(byte: Tag.same.rawValue)
+        } else {
+            append(value)
+        }
+    }
+
+    /// `text`, or one byte that says so when `before`, this column's value in the row before of the
+    /// section, is the same: the caller knows the row before (nil when it does not).
+    @inlinable public mutating func append(_ text: String, before: String?) {
+        if text == before && rowsInSection > 1 {
+            writer.append(byte: Tag.same.rawValue)
+        } else {
+            append(text)
+        }
+    }
+
     @inlinable public mutating func append(_ value: Double) {
         writer.append(byte: Tag.real.rawValue)
         writer.append(fixed: value.bitPattern)
@@ -152,7 +179,9 @@ public struct ChangeSet: Sendable {
                 for merge in table.merges { writer.append(byte: merge.rawValue) }
             }
             section = (table.name, operation)
+            rowsInSection = 0
         }
+        rowsInSection += 1
         writer.append(byte: Item.row.rawValue)
         rowCount += 1
     }
