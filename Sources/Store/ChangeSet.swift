@@ -121,9 +121,10 @@ public struct ChangeSet: Sendable {
     }
 
     /// `text`, or one byte that says so when `before`, this column's value in the row before of the
-    /// section, is the same: the caller knows the row before (nil when it does not).
+    /// section, has the same bytes: the caller knows the row before (nil when it does not). Bytes, not
+    /// `==`, which takes "é" and "e\u{301}" for the same text where SQLite keeps two rows.
     @inlinable public mutating func append(_ text: String, before: String?) {
-        if text == before && rowsInSection > 1 {
+        if let before, rowsInSection > 1, text.utf8.elementsEqual(before.utf8) {
             writer.append(byte: Tag.same.rawValue)
         } else {
             append(text)

@@ -53,6 +53,18 @@ import Testing
         #expect(first.bytes.count - headerAndFirstRow == 8)
     }
 
+    @Test func textsThatSwiftCallsEqualButDifferInBytesAreWrittenWhole() throws {
+        // "é" as one code point and as "e" with a combining accent: equal to Swift, two keys to SQLite.
+        let composed: Count = (60, "\u{E9}", 1)
+        let decomposed: Count = (60, "e\u{301}", 1)
+        #expect(composed.kind == decomposed.kind)
+        var set = ChangeSet()
+        append(composed, before: nil, to: &set)
+        append(decomposed, before: composed, to: &set)
+        let kinds = try decoded(set.bytes).map { $0.2[1] }
+        #expect(kinds.map { Array((String.fromDatabaseValue($0) ?? "").utf8) } == [[0xC3, 0xA9], [0x65, 0xCC, 0x81]])
+    }
+
     @Test func aSectionsFirstRowIsWrittenWholeWhateverTheCallerSays() throws {
         let count: Count = (60, "ios", 1)
         var set = ChangeSet()
