@@ -17,6 +17,7 @@ public final class EngineStats: Sendable {
     private let resolvedCount = Atomic<Int>(0)
     private let prunedCount = Atomic<Int>(0)
     private let publishedCount = Atomic<Int>(0)
+    private let changelogReadBackCount = Atomic<Int>(0)
     private let commitWaitCount = Atomic<Int>(0)
     private let longestCommitMicroseconds = Atomic<Int>(0)
     private let longestPruneMicroseconds = Atomic<Int>(0)
@@ -44,6 +45,9 @@ public final class EngineStats: Sendable {
 
     /// Output-topic records the broker acknowledged.
     public var published: Int { publishedCount.load(ordering: .relaxed) }
+    /// Changelog rows the relay read back from their table (after a restart, a failed send, or when it
+    /// fell behind the rows kept in memory).
+    public var changelogRowsReadBack: Int { changelogReadBackCount.load(ordering: .relaxed) }
 
     /// A partition's state is being rebuilt from the changelog.
     public var isRestoring: Bool { restoringCount.load(ordering: .relaxed) > 0 }
@@ -69,6 +73,12 @@ public final class EngineStats: Sendable {
     func recordChangelogSent(_ records: Int) {
         guard records > 0 else { return }
         metrics.changelogSent.increment(by: records)
+    }
+
+    /// Rows the relay read back from their table for a changelog record, not having them in memory.
+    func recordChangelogRowsReadBack(_ rows: Int) {
+        changelogReadBackCount.add(rows, ordering: .relaxed)
+        metrics.changelogReadBack.increment(by: rows)
     }
 
     func recordPublished(_ records: Int) {

@@ -163,7 +163,9 @@ public final class OutboxRelay: Service, Sendable {
             for part in rows { value.append(contentsOf: part) }
         } else {
             let partition = PartitionRows(tables: tables, topic: String(decoding: record.sourceTopic, as: UTF8.self), partition: record.sourcePartition)
-            value.append(contentsOf: try partition.rows(db, of: RowRange.decode(Array(ranges))).bytes)
+            let rows = try partition.rows(db, of: RowRange.decode(Array(ranges)))
+            stats.recordChangelogRowsReadBack(rows.rowCount)
+            value.append(contentsOf: rows.bytes)
         }
         return try value.withUnsafeBytes(body)
     }

@@ -61,11 +61,15 @@ final class PipelineFixture {
         let store: Store
         private var tasks: [Task<Void, any Error>] = []
 
-        /// - Parameter logins: by default everything is kept, since the fixture's events are from 2023.
+        /// - Parameters:
+        ///   - logins: by default everything is kept, since the fixture's events are from 2023.
+        ///   - relay: whether the outbox relay runs (when there is an output or a changelog).
         init(
             _ fixture: PipelineFixture,
             batchSize: Int,
             output: OutputSettings?,
+            changelog: ChangelogSettings? = nil,
+            relay: Bool = true,
             logins: LoginsSettings = LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil)
         ) throws {
             store = try Store(path: fixture.dbPath)
@@ -74,9 +78,11 @@ final class PipelineFixture {
             kafka["session.timeout.ms"] = "6000"
             var publishing = logins
             publishing.publishes = output != nil
+            publishing.changelog = changelog != nil
             let service = ConsumerService(
                 configuration: EngineConfiguration(
-                    kafka: kafka, topics: [fixture.topic], batchSize: batchSize, batchLatencyMilliseconds: 50, output: output
+                    kafka: kafka, topics: [fixture.topic], batchSize: batchSize, batchLatencyMilliseconds: 50, output: output,
+                    changelog: changelog
                 ),
                 store: store,
                 stats: stats,
@@ -84,8 +90,11 @@ final class PipelineFixture {
                 workload: LoginsWorkload(settings: publishing)
             )
             tasks.append(Task { try await service.run() })
-            if let output {
-                let relay = OutboxRelay(output: output, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: fixture.logger, deadline: ShutdownDeadline(timeout: .seconds(2)))
+            if relay && (output != nil || changelog != nil) {
+                let relay = OutboxRelay(
+                    output: output, changelog: changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: fixture.logger,
+                    deadline: ShutdownDeadline(timeout: .seconds(2))
+                )
                 tasks.append(Task { try await relay.run() })
             }
         }
