@@ -12,6 +12,7 @@ import Testing
 /// counted in `eddy_changelog_rows_read_back_total`.
 @Suite(.serialized) struct ChangelogReadBackTests {
     private let topic = "eddy-test-changelog"
+    private let partitions = 2
 
     /// `partition/offset` of every `login_events` row in the changes records of the changelog topic.
     private func sentEventRows(_ fixture: PipelineFixture) throws -> [String] {
@@ -45,17 +46,17 @@ import Testing
         }
     }
 
-    private func unsentChangelog(_ store: Store) throws -> Int {
+    private func unsentChangelog(_ fixture: PipelineFixture, _ store: Store) throws -> Int {
         try store.read { db in
-            try (0..<2).reduce(0) { sum, partition in
-                sum + (try Outbox.unsentChangelogCount(db, sourceTopic: "user-login", sourcePartition: Int32(partition)))
+            try (0..<partitions).reduce(0) { sum, partition in
+                sum + (try Outbox.unsentChangelogCount(db, sourceTopic: fixture.topic, sourcePartition: Int32(partition)))
             }
         }
     }
 
     @Test func aRestartedRelayReadsBackTheRowsItNoLongerHasInMemory() async throws {
-        let fixture = try PipelineFixture(partitions: 2)
-        try fixture.cluster.createTopic(topic, partitions: 2)
+        let fixture = try PipelineFixture(partitions: partitions)
+        try fixture.cluster.createTopic(topic, partitions: partitions)
         try fixture.produce(count: 3_000, seed: 5, badShare: 0.1)
         let kafka = KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers])
 
@@ -66,7 +67,7 @@ import Testing
 
         // A restart: new settings, so an empty row cache; the relay must read every named row back.
         let second = try PipelineFixture.Running(fixture, batchSize: 500, output: nil, changelog: ChangelogSettings(topic: topic, kafka: kafka))
-        let drained = try await second.wait(seconds: 60) { try unsentChangelog(second.store) == 0 }
+        let drained = try await second.wait(seconds: 60) { try unsentChangelog(fixture, second.store) == 0 }
         let stored = Set(try second.store.read { db in try String.fetchAll(db, sql: "SELECT partition || '/' || offset FROM login_events") })
         let readBack = second.stats.changelogRowsReadBack
         try await second.stop()
