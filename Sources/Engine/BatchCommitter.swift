@@ -24,10 +24,12 @@ final class BatchCommitter<W: Workload> {
     /// and stops the thread, also when `body` throws.
     /// - Parameters:
     ///   - changelog: the changelog each transaction also writes what it changed to, or `nil` when it is off.
+    ///   - output: the output topic, or `nil` when it is off.
     ///   - afterCommit: called on the commit thread after each commit (a checkpoint request).
     static func run<R>(
         workload: W,
         changelog: ChangelogSettings?,
+        output: OutputSettings?,
         store: Store,
         retryPolicy: RetryPolicy,
         stats: EngineStats,
@@ -37,7 +39,7 @@ final class BatchCommitter<W: Workload> {
         _ body: (BatchCommitter) throws -> R
     ) rethrows -> R {
         let transactions = BatchTransactions(
-            workload: workload, rowCache: changelog?.rowCache, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now,
+            workload: workload, rowCache: changelog?.rowCache, outputCache: output?.cache, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now,
             afterCommit: afterCommit
         )
         return try WorkerThread.run(named: "eddy-commit", handle: transactions.commit) { thread in
@@ -78,6 +80,8 @@ private final class BatchTransactions<W: Workload>: Sendable {
     /// Where the rows named by the committed changelog records go for the relay; `nil` when the
     /// changelog is off.
     let rowCache: ChangelogRowCache?
+    /// Where the messages that committed output rows name go for the relay; `nil` when the output is off.
+    let outputCache: OutputRecordCache?
     let store: Store
     let retryPolicy: RetryPolicy
     let stats: EngineStats
@@ -90,11 +94,12 @@ private final class BatchTransactions<W: Workload>: Sendable {
     private let outcome = NIOLockedValueBox<(committed: [TopicPartition: Int64], failure: EngineError?)>(([:], nil))
 
     init(
-        workload: W, rowCache: ChangelogRowCache?, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
+        workload: W, rowCache: ChangelogRowCache?, outputCache: OutputRecordCache?, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
         now: @escaping @Sendable () -> Int64, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.workload = workload
         self.rowCache = rowCache
+        self.outputCache = outputCache
         self.store = store
         self.retryPolicy = retryPolicy
         self.stats = stats
@@ -115,17 +120,19 @@ private final class BatchTransactions<W: Workload>: Sendable {
         }
     }
 
-    /// The batch's ONE transaction: the workload's rows, the failed messages, the offsets, and with the
-    /// changelog on, one change set per partition with all of it.
+    /// The batch's ONE transaction: the workload's rows, its output, the failed messages, the offsets, and
+    /// with the changelog on, one change set per partition with all of it.
     @Sendable func commit(_ batch: StagedBatch<W>) {
         guard outcome.withLockedValue({ $0.failure == nil }) else { return }
         let timestamp = now()
         let started = ContinuousClock.now
         do {
             var named: [ChangelogRowCache.Entry] = []
+            var namedOutput: [OutputRecordCache.Entry] = []
             try store.write { db in
                 let changes = rowCache == nil ? nil : PartitionChanges()
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
+                if let output = workload.output(of: batch.effects) { namedOutput = try OutputWriter.write(output, to: db, now: timestamp) }
                 for (message, isTransient) in batch.failures {
                     let next = isTransient ? retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
                     guard let changes else {
@@ -144,6 +151,7 @@ private final class BatchTransactions<W: Workload>: Sendable {
                 if let changes { named = try ChangelogWriter().append(db, changes, nextOffsets: batch.nextOffsets, now: timestamp) }
             }
             rowCache?.add(named)
+            outputCache?.add(namedOutput)
         } catch {
             stats.recordTransactionFailure()
             let failure = EngineError("a batch of \(batch.count) messages could not be committed, so none of it was kept: \(error)")

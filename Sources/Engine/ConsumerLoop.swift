@@ -36,13 +36,13 @@ struct ConsumerLoop<W: Workload>: Sendable {
         try connect(inspector)
         try BackgroundCheckpointer.run(store: store) { checkpointer in
             try BatchCommitter.run(
-                workload: workload, changelog: configuration.changelog, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
+                workload: workload, changelog: configuration.changelog, output: configuration.output, store: store, retryPolicy: configuration.retryPolicy, stats: stats, logger: logger, now: now,
                 afterCommit: checkpointer.request
             ) { committer in
                 try KafkaConsumer.run(config: configuration.consumerKafka, logger: logger) { consumer in
                     let handOver = try configuration.changelog.map { settings in
                         try PartitionHandOver(
-                            settings: settings, sources: configuration.topics, store: store, tables: W.partitionedTables, inspector: inspector,
+                            settings: settings, sources: configuration.topics, store: store, workload: workload, inspector: inspector,
                             stats: stats, logger: logger, now: now
                         )
                     }

@@ -12,6 +12,7 @@ final class EngineMetrics: Sendable {
     let published = Metrics.Counter(label: "eddy_outbox_sent_total")
     let changelogSent = Metrics.Counter(label: "eddy_changelog_records_sent_total")
     let changelogReadBack = Metrics.Counter(label: "eddy_changelog_rows_read_back_total")
+    let outputReadBack = Metrics.Counter(label: "eddy_output_records_read_back_total")
     let commitWaits = Metrics.Counter(label: "eddy_batch_commit_waits_total")
     let batchMessages = Recorder(label: "eddy_batch_messages", aggregate: true)
     let commitLatency = Metrics.Timer(label: "eddy_batch_commit_seconds")

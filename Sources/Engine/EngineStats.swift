@@ -18,6 +18,7 @@ public final class EngineStats: Sendable {
     private let prunedCount = Atomic<Int>(0)
     private let publishedCount = Atomic<Int>(0)
     private let changelogReadBackCount = Atomic<Int>(0)
+    private let outputReadBackCount = Atomic<Int>(0)
     private let commitWaitCount = Atomic<Int>(0)
     private let longestCommitMicroseconds = Atomic<Int>(0)
     private let longestPruneMicroseconds = Atomic<Int>(0)
@@ -48,6 +49,9 @@ public final class EngineStats: Sendable {
     /// Changelog rows the relay read back from their table (after a restart, a failed send, or when it
     /// fell behind the rows kept in memory).
     public var changelogRowsReadBack: Int { changelogReadBackCount.load(ordering: .relaxed) }
+    /// Output messages the relay made from their rows read back (after a restart, a failed send, or when
+    /// it fell behind the messages kept in memory).
+    public var outputRecordsReadBack: Int { outputReadBackCount.load(ordering: .relaxed) }
 
     /// A partition's state is being rebuilt from the changelog.
     public var isRestoring: Bool { restoringCount.load(ordering: .relaxed) > 0 }
@@ -79,6 +83,12 @@ public final class EngineStats: Sendable {
     func recordChangelogRowsReadBack(_ rows: Int) {
         changelogReadBackCount.add(rows, ordering: .relaxed)
         metrics.changelogReadBack.increment(by: rows)
+    }
+
+    /// Output messages the relay made from their rows read back, not having them in memory.
+    func recordOutputRecordsReadBack(_ records: Int) {
+        outputReadBackCount.add(records, ordering: .relaxed)
+        metrics.outputReadBack.increment(by: records)
     }
 
     func recordPublished(_ records: Int) {

@@ -94,7 +94,7 @@ final class Housekeeping<W: Workload> {
     /// database without limit.
     private func applyOutboxBackpressure(_ session: ConsumerSession<W>) throws {
         guard let output = configuration.output else { return }
-        let pending = try store.read { try Outbox.pendingBound($0) }
+        let pending = try store.read { try Outbox.pendingOutput($0) }
         stats.metrics.outboxPending.record(pending)
         if pending > output.maxPending {
             try session.consumer.pause(Array(session.assigned))

@@ -8,24 +8,28 @@ import Store
 
 /// Publishes outbox rows in id order with an idempotent producer, to the output topic or to the
 /// changelog partition of their source partition, and moves each channel's watermark past the rows
-/// the broker acknowledged without a gap. A row is passed only after its delivery report, so a crash
-/// between delivery and the watermark can only publish it again: at-least-once, with the source
-/// topic/partition/offset headers as the dedupe key on the output topic; the changelog's restore rule
-/// counts a record sent twice once.
+/// the broker acknowledged without a gap. A row is passed only after the delivery report of every
+/// message it stands for, so a crash between delivery and the watermark can only publish it again:
+/// at-least-once, with the source topic/partition/offset headers as the dedupe key on the output topic;
+/// the changelog's restore rule counts a record sent twice once.
 public final class OutboxRelay: Service, Sendable {
     private let output: OutputSettings?
     private let changelog: ChangelogSettings?
     /// The workload's partitioned tables: changelog records name some of their rows by offset range,
     /// read from these when the record is sent.
     private let tables: [PartitionedTable]
+    /// The workload's output messages made from the rows an output row names by range, when they are no
+    /// longer in memory.
+    private let namedOutput: NamedOutputReader
     private let store: Store
     private let stats: EngineStats
     private let logger: Logger
     private let now: @Sendable () -> Int64
     /// How long a graceful shutdown may keep publishing the rows left in the outbox.
     private let deadline: ShutdownDeadline
-    /// Records handed to librdkafka and not yet acknowledged, at most; below its queue's capacity, so
-    /// producing never blocks.
+    /// Messages handed to librdkafka and not yet acknowledged, at most (an output row's messages are
+    /// produced together, up to ``StagedOutput`` runs of 1,000); below its queue's capacity, so producing
+    /// never blocks.
     private let maxInFlight = 5_000
     /// Bytes of changelog records handed to librdkafka and not yet acknowledged, past which the relay
     /// reads no more (measured: 4 MB took ~10 MB off the peak RSS of a changelog-on run).
@@ -41,11 +45,12 @@ public final class OutboxRelay: Service, Sendable {
     /// - Parameters:
     ///   - output: the output topic, or `nil` when it is off.
     ///   - changelog: the changelog, or `nil` when it is off. One of them must be on.
-    ///   - tables: the workload's partitioned tables (``Workload/partitionedTables``).
-    public init(
+    ///   - workload: the workload whose outbox it publishes: its partitioned tables, and its output
+    ///     messages read back.
+    public init<W: Workload>(
         output: OutputSettings?,
         changelog: ChangelogSettings? = nil,
-        tables: [PartitionedTable],
+        workload: W,
         store: Store,
         stats: EngineStats,
         logger: Logger,
@@ -55,7 +60,8 @@ public final class OutboxRelay: Service, Sendable {
         precondition(output != nil || changelog != nil, "the relay needs a topic to publish to")
         self.output = output
         self.changelog = changelog
-        self.tables = tables
+        self.tables = W.partitionedTables
+        namedOutput = NamedOutputReader(workload)
         self.store = store
         self.stats = stats
         self.logger = logger
@@ -107,9 +113,8 @@ public final class OutboxRelay: Service, Sendable {
                 }
             }
             let sent = settled.filter { $0.error == nil }
-            let changelogRecords = sent.reduce(0) { $0 + ($1.isChangelog ? 1 : 0) }
-            stats.recordPublished(sent.count - changelogRecords)
-            stats.recordChangelogSent(changelogRecords)
+            stats.recordPublished(sent.reduce(0) { $0 + ($1.isChangelog ? 0 : $1.messages) })
+            stats.recordChangelogSent(sent.reduce(0) { $0 + ($1.isChangelog ? 1 : 0) })
         }
 
         var channels: Set<OutboxRecord.Channel> = []
@@ -127,16 +132,16 @@ public final class OutboxRelay: Service, Sendable {
             let room = maxInFlight - acknowledgements.inFlight
             if room > 0 && acknowledgements.changelogBytesInFlight < Self.maxChangelogBytesInFlight {
                 // Each record is produced from SQLite's own bytes, straight into librdkafka's copy; one that
-                // names rows by range is produced from a copy with the rows appended.
+                // names rows by range is produced from the staged bytes in memory, or from the rows read back.
+                var messages = 0
+                var bytes = 0
                 produced = try store.read { db in
-                    try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), maxBytes: Self.readBytes, channels: channels) {
-                        record in
-                        try withValue(of: record, db) { value in
-                            acknowledgements.produced(id: UInt64(record.id), channel: record.channel, bytes: value.count)
-                            try produce(record, value: value, producer)
-                            cursor = record.id
-                            return value.count
-                        }
+                    try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), channels: channels) { record in
+                        let (count, size) = try produce(record, db, producer, acknowledgements)
+                        cursor = record.id
+                        messages += count
+                        bytes += size
+                        return messages < room && bytes < Self.readBytes
                     }
                 }
             }
@@ -153,10 +158,50 @@ public final class OutboxRelay: Service, Sendable {
         if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
     }
 
-    /// Calls `body` with the value to send: the record's own bytes, or a copy of them followed by the
-    /// rows the record names by offset range, from the commit thread's memory when they are still
-    /// there, else read back from their table.
-    private func withValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    /// Produces the messages `record` stands for and counts them in flight.
+    /// - Returns: how many messages, and their bytes.
+    private func produce(
+        _ record: OutboxRecordView, _ db: Database, _ producer: KafkaProducer, _ acknowledgements: RelayAcknowledgements
+    ) throws -> (messages: Int, bytes: Int) {
+        switch (record.channel, record.rowRanges) {
+        case (.output, nil):
+            acknowledgements.produced(id: UInt64(record.id), channel: .output, messages: 1, bytes: record.value.count)
+            try produceOutput(record, offset: record.sourceOffset, key: record.key, value: record.value, producer)
+            return (1, record.value.count)
+        case (.output, let ranges?):
+            let messages = try outputMessages(of: record, ranges, db)
+            if messages.count != record.records {
+                logger.error(
+                    "an outbox row names \(record.records) output messages of \(String(decoding: record.sourceTopic, as: UTF8.self))/\(record.sourcePartition) from offset \(record.sourceOffset), and \(messages.count) of their rows are left; sending those"
+                )
+            }
+            guard messages.count > 0 else { return (0, 0) }
+            acknowledgements.produced(id: UInt64(record.id), channel: .output, messages: messages.count, bytes: messages.byteCount)
+            try messages.forEach { offset, key, value in try produceOutput(record, offset: offset, key: key, value: value, producer) }
+            return (messages.count, messages.byteCount)
+        case (.changelog, _):
+            return try withChangelogValue(of: record, db) { value in
+                acknowledgements.produced(id: UInt64(record.id), channel: .changelog, messages: 1, bytes: value.count)
+                try producer.produce(topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: value, id: UInt64(record.id))
+                return (1, value.count)
+            }
+        }
+    }
+
+    /// The messages an output row names: from the commit thread's memory when they are still there, else
+    /// made by the workload from the rows read back.
+    private func outputMessages(of record: OutboxRecordView, _ ranges: UnsafeRawBufferPointer, _ db: Database) throws -> OutputRecords {
+        if let messages = output?.cache.take(record.id) { return messages }
+        let topic = String(decoding: record.sourceTopic, as: UTF8.self)
+        let messages = try namedOutput.records(db, topic: topic, partition: record.sourcePartition, named: RowRange.decode(Array(ranges)))
+        stats.recordOutputRecordsReadBack(messages.count)
+        return messages
+    }
+
+    /// Calls `body` with the changelog record's value to send: its own bytes, or a copy of them followed
+    /// by the rows it names by offset range, from the commit thread's memory when they are still there,
+    /// else read back from their table.
+    private func withChangelogValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let ranges = record.rowRanges else { return try body(record.value) }
         var value = [UInt8](record.value)
         if let rows = changelog?.rowCache.take(record.id) {
@@ -170,22 +215,18 @@ public final class OutboxRelay: Service, Sendable {
         return try value.withUnsafeBytes(body)
     }
 
-    private func produce(_ record: OutboxRecordView, value: UnsafeRawBufferPointer, _ producer: KafkaProducer) throws {
-        switch record.channel {
-        case .output:
-            try withDecimalText(Int64(record.sourcePartition)) { partition in
-                try withDecimalText(record.sourceOffset) { offset in
-                    try producer.produce(topic: output!.topic, key: record.key, value: value, id: UInt64(record.id)) { headers in
-                        headers.add(name: "eddy-source-topic", value: record.sourceTopic)
-                        headers.add(name: "eddy-source-partition", value: partition)
-                        headers.add(name: "eddy-source-offset", value: offset)
-                    }
+    /// Produces one output message with the `eddy-source-*` headers: the dedupe key downstream.
+    private func produceOutput(
+        _ record: OutboxRecordView, offset: Int64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, _ producer: KafkaProducer
+    ) throws {
+        try withDecimalText(Int64(record.sourcePartition)) { partition in
+            try withDecimalText(offset) { offset in
+                try producer.produce(topic: output!.topic, key: key, value: value, id: UInt64(record.id)) { headers in
+                    headers.add(name: "eddy-source-topic", value: record.sourceTopic)
+                    headers.add(name: "eddy-source-partition", value: partition)
+                    headers.add(name: "eddy-source-offset", value: offset)
                 }
             }
-        case .changelog:
-            try producer.produce(
-                topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: value, id: UInt64(record.id)
-            )
         }
     }
 }

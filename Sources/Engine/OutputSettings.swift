@@ -9,6 +9,9 @@ public struct OutputSettings: Sendable {
     /// When the outbox holds more unsent records than this, the consumer pauses its partitions; it
     /// resumes when they are down to half.
     public var maxPending: Int
+    /// The messages of the output rows just committed, for the relay of the same run (shared by the
+    /// copies of these settings).
+    public let cache = OutputRecordCache()
 
     public init(topic: String, kafka: KafkaConfig, maxPending: Int = 100_000) {
         self.topic = topic

@@ -6,15 +6,26 @@ import Synchronization
 /// producer, through librdkafka's callback, and wait here until the relay settles them.
 ///
 /// Per channel it keeps the ids produced, in order, so that it can tell how far every record was
-/// acknowledged: the watermark the outbox keeps instead of marking each row. Changelog records are
+/// acknowledged: the watermark the outbox keeps instead of marking each row. An output row that names
+/// its messages by range is produced as several messages under its id: it is reported once all of them
+/// are, with the first error among them. Changelog records are
 /// also counted by their bytes: a change set is up to 256 KB, so the number of records in flight alone
 /// would let a slow broker hold hundreds of megabytes in the producer.
 final class RelayAcknowledgements: Sendable {
-    /// A delivery report: the record's outbox id, its error, whether it went to the changelog.
+    /// A delivery report: the record's outbox id, its error, whether it went to the changelog, how many
+    /// messages it stood for.
     struct Report {
         var id: UInt64
         var error: KafkaError?
         var isChangelog: Bool
+        var messages: Int
+    }
+
+    /// The messages of a record produced as more than one, until the last is reported.
+    private struct Parts {
+        var remaining: Int
+        var messages: Int
+        var error: KafkaError?
     }
 
     private struct State {
@@ -28,37 +39,60 @@ final class RelayAcknowledgements: Sendable {
         var unsettled: [OutboxRecord.Channel: ProducedIDs] = [:]
         /// Ids acknowledged without error and not yet passed by their channel's watermark.
         var delivered: Set<UInt64> = []
+        /// Records of several messages not all reported yet, by id.
+        var parts: [UInt64: Parts] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Records produced and not yet acknowledged.
+    /// Messages produced and not yet acknowledged.
     var inFlight: Int { state.withLock { $0.produced - $0.acknowledged } }
     /// Bytes of changelog records produced and not yet acknowledged.
     var changelogBytesInFlight: Int { state.withLock { $0.changelogBytes } }
     /// Delivery reports waiting to be settled.
     var pendingCount: Int { state.withLock { $0.pending.count } }
 
-    /// Counts a record of `bytes` handed to the producer; ids must increase, except after ``rewind(from:)``.
-    func produced(id: UInt64, channel: OutboxRecord.Channel, bytes: Int) {
+    /// Counts a record of `messages` messages and `bytes` handed to the producer under `id`; ids must
+    /// increase, except after ``rewind(from:)``. A record of no messages (its rows are gone) is
+    /// delivered at once.
+    func produced(id: UInt64, channel: OutboxRecord.Channel, messages: Int, bytes: Int) {
         state.withLock {
-            $0.produced += 1
+            $0.produced += messages
             $0.unsettled[channel, default: ProducedIDs()].append(id)
             if channel == .changelog {
                 $0.changelogSizes[id] = bytes
                 $0.changelogBytes += bytes
             }
+            if messages == 0 {
+                $0.delivered.insert(id)
+                $0.pending.append(Report(id: id, error: nil, isChangelog: false, messages: 0))
+            } else if messages > 1 || $0.parts[id] != nil {
+                $0.parts[id, default: Parts(remaining: 0, messages: messages)].remaining += messages
+            }
         }
     }
 
-    /// The producer's delivery report for record `id`.
+    /// The producer's delivery report for one message of record `id`.
     @Sendable func report(id: UInt64, error: KafkaError?) {
         state.withLock {
             $0.acknowledged += 1
+            var error = error
+            var messages = 1
+            if var parts = $0.parts[id] {
+                parts.remaining -= 1
+                parts.error = parts.error ?? error
+                guard parts.remaining == 0 else {
+                    $0.parts[id] = parts
+                    return
+                }
+                $0.parts[id] = nil
+                error = parts.error
+                messages = parts.messages
+            }
             let size = $0.changelogSizes.removeValue(forKey: id)
             $0.changelogBytes -= size ?? 0
             if error == nil { $0.delivered.insert(id) }
-            $0.pending.append(Report(id: id, error: error, isChangelog: size != nil))
+            $0.pending.append(Report(id: id, error: error, isChangelog: size != nil, messages: messages))
         }
     }
 

@@ -24,6 +24,17 @@ public protocol Workload: Sendable {
     ///     ``partitionedTables``, whole, as it now is; `nil` when it is off.
     func apply(_ batch: Batch, to db: Database, now: Int64, changes: PartitionChanges?) throws
 
+    /// The messages `batch` publishes to the output topic, which the engine writes to the outbox in the
+    /// batch's transaction after ``apply(_:to:now:changes:)``; `nil` when it publishes none.
+    func output(of batch: Batch) -> StagedOutput?
+
+    /// The output messages made from the rows `ranges` name in `topic`/`partition`, in offset order:
+    /// what ``StagedOutput`` named instead of carrying, read back when the relay no longer holds the
+    /// staged bytes (after a restart) or before the rows leave this database with their partition. They
+    /// must be the bytes staging made.
+    /// - Throws: when the rows cannot be read.
+    func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords
+
     /// How long the workload's tables keep their rows.
     var retentionRules: [RetentionRule] { get }
 
@@ -37,6 +48,10 @@ public protocol Workload: Sendable {
 }
 
 extension Workload {
+    public func output(of batch: Batch) -> StagedOutput? { nil }
+    public func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords {
+        throw EngineError("an outbox row names output of \(topic)/\(partition) by range, which this workload does not stage")
+    }
     public var retentionRules: [RetentionRule] { [] }
     public static var migrations: [Migration] { [] }
     public static var partitionedTables: [PartitionedTable] { [] }

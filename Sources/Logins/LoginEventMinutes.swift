@@ -76,13 +76,17 @@ enum LoginEventMinutes {
     }
 
     /// Deletes at most `limit` events of the minutes that ended before `cutoff`, one row of the map at
-    /// a time (oldest minute first), and forgets each row of the map whose events are all gone.
-    /// - Returns: the events deleted; fewer than `limit` when no expired event is left.
+    /// a time (oldest minute first), and forgets each row of the map whose events are all gone. Rows that
+    /// unsent outbox records name by offset range stay, with every later row of their partition, until
+    /// the records are sent: sending reads them back.
+    /// - Returns: the events deleted; fewer than `limit` when no expired event is left that may go.
     static func deleteExpired(_ db: Database, cutoff: Int64, limit: Int) throws -> Int {
-        let oldest = try db.cachedStatement(
+        let held = try Outbox.namedRows(db, table: LoginsTables.events.name)
+        let next = try db.cachedStatement(
             sql: """
                 SELECT minute_start, topic, partition, offset_block, first_offset, last_offset FROM login_event_minutes
-                WHERE minute_start < ? ORDER BY minute_start LIMIT 64
+                WHERE minute_start < ? AND (minute_start, topic, partition, offset_block) > (?, ?, ?, ?)
+                ORDER BY minute_start, topic, partition, offset_block LIMIT 64
                 """
         )
         let deleteEvents = try db.cachedStatement(
@@ -97,18 +101,26 @@ enum LoginEventMinutes {
             sql: "DELETE FROM login_event_minutes WHERE minute_start = ? AND topic = ? AND partition = ? AND offset_block = ?"
         )
         var deleted = 0
+        // The map's rows in key order from the first: a row that must stay is passed, not read again.
+        var after: [DatabaseValueConvertible] = [Int64.min, "", Int64.min, Int64.min]
         while deleted < limit {
-            let entries = try Row.fetchAll(oldest, arguments: [MinuteWindow.start(of: cutoff)])
-            if entries.isEmpty { break }
+            let entries = try Row.fetchAll(next, arguments: StatementArguments([MinuteWindow.start(of: cutoff)] + after))
+            guard let last = entries.last else { break }
+            after = [last["minute_start"] as Int64, last["topic"] as String, last["partition"] as Int64, last["offset_block"] as Int64]
             for entry in entries where deleted < limit {
                 let minute: Int64 = entry["minute_start"]
                 let topic: String = entry["topic"]
                 let partition: Int64 = entry["partition"]
+                let lastOffset: Int64 = entry["last_offset"]
+                let keep = held.lowestOffset(topic: topic, partition: Int32(truncatingIfNeeded: partition))
+                let through = min(lastOffset, keep - 1)
+                let first: Int64 = entry["first_offset"]
+                guard first <= through else { continue }
                 let wanted = limit - deleted
-                try deleteEvents.execute(arguments: [topic, partition, entry["first_offset"], entry["last_offset"], minute, wanted])
+                try deleteEvents.execute(arguments: [topic, partition, first, through, minute, wanted])
                 deleted += db.changesCount
                 // Every event of this row's minute is gone: forget the row.
-                if db.changesCount < wanted {
+                if db.changesCount < wanted && through == lastOffset {
                     try forget.execute(arguments: [minute, topic, partition, entry["offset_block"]])
                 }
             }

@@ -4,8 +4,9 @@ import GRDB
 import Store
 
 /// The user-login workload: validates each event, stores it in `login_events`, counts it in
-/// `login_counts` per minute, device type, locale and app version, and (when publishing) writes the
-/// normalized event to the outbox. Counts are aggregated in memory per batch and written once per key.
+/// `login_counts` per minute, device type, locale and app version, and (when publishing) stages the
+/// normalized event for the output topic, keyed by user_id. Counts are aggregated in memory per batch
+/// and written once per key.
 public struct LoginsWorkload: Workload {
     private let settings: LoginsSettings
     private let now: @Sendable () -> Int64
@@ -37,6 +38,8 @@ public struct LoginsWorkload: Workload {
         // The user-login stream has about one count key per two events in a batch: reserving them
         // spares the dictionary a dozen rehashes of every key as it grows.
         batch.counts.reserveCapacity(capacity / 2)
+        // A stored event's output is named by its row: the transaction does not write its JSON again.
+        batch.output = StagedOutput(namedIn: settings.storeEvents ? LoginsTables.events : nil)
         return batch
     }
 
@@ -69,10 +72,12 @@ public struct LoginsWorkload: Workload {
                 }
             }
             if settings.publishes {
+                let event = batch.events.events[batch.events.events.count - 1]
                 batch.events.withText { text in
-                    ProcessedEventEncoder.append(batch.events.events[batch.events.events.count - 1], text, to: &batch.encoded)
+                    batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: text[event.userID]) {
+                        ProcessedEventEncoder.append(event, text, to: &$0)
+                    }
                 }
-                batch.encodedEnds.append(batch.encoded.count)
             }
             return nil
         case .failure(let failure):
@@ -83,7 +88,6 @@ public struct LoginsWorkload: Workload {
     public func apply(_ batch: LoginsBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
         precondition(changes == nil || settings.changelog, "recording changes needs LoginsSettings.changelog, which stages them")
         if settings.storeEvents { try insertEvents(batch, db, changes) }
-        if settings.publishes { try publishEvents(batch, db, now: now) }
         let upsert = try BatchStatement(
             db,
             sql: """
@@ -166,21 +170,39 @@ public struct LoginsWorkload: Workload {
         }
     }
 
-    /// One outbox record per event: the normalized JSON, keyed by user_id, with its source
-    /// topic/partition/offset (the relay sends them as headers: the dedupe key downstream).
-    private func publishEvents(_ batch: LoginsBatch, _ db: Database, now: Int64) throws {
-        let outbox = try OutboxAppender(db, now: now)
-        try batch.events.withText { text in
-            try batch.encoded.withUnsafeBytes { values in
-                var start = 0
-                for (event, end) in zip(batch.events.events, batch.encodedEnds) {
-                    try outbox.append(
-                        sourceTopic: text[event.topic]!, sourcePartition: event.partition, sourceOffset: event.offset,
-                        key: text[event.userID], value: UnsafeRawBufferPointer(rebasing: values[start..<end])
+    public func output(of batch: LoginsBatch) -> StagedOutput? {
+        settings.publishes ? batch.output : nil
+    }
+
+    /// The normalized events of the stored `login_events` rows `ranges` name, keyed by user_id: the
+    /// bytes staging made, since the row holds the event's text as it was read.
+    public func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords {
+        let select = try BatchStatement(
+            db,
+            sql: """
+                SELECT offset, user_id, app_version, device_type, locale, ip, device_id, event_time FROM login_events
+                WHERE topic = ? AND partition = ? AND offset >= ? AND offset < ? ORDER BY offset
+                """
+        )
+        var records = OutputRecords()
+        for range in ranges {
+            guard range.table == LoginsTables.events.name else {
+                throw EngineError("an outbox row names output rows of \(range.table), which the Logins workload does not publish from")
+            }
+            select.bind(topic, at: 1)
+            select.bind(Int64(partition), at: 2)
+            select.bind(range.from, at: 3)
+            select.bind(range.to, at: 4)
+            try select.forEachRow { row in
+                records.append(offset: row.integer(0), key: row.bytes(1)) { out in
+                    ProcessedEventEncoder.append(
+                        userID: row.bytes(1), appVersion: row.bytes(2), deviceType: row.bytes(3), locale: row.bytes(4), ip: row.bytes(5),
+                        deviceID: row.bytes(6), timestamp: row.integer(7), to: &out
                     )
-                    start = end
                 }
+                return true
             }
         }
+        return records
     }
 }

@@ -3,22 +3,34 @@
 enum ProcessedEventEncoder {
     /// Appends the JSON of `event`, whose text `text` holds, to `out`.
     static func append(_ event: StagedLoginEvents.Event, _ text: StagedLoginEvents.Text, to out: inout [UInt8]) {
+        append(
+            userID: text[event.userID], appVersion: text[event.appVersion], deviceType: text[event.deviceType], locale: text[event.locale],
+            ip: text[event.ip], deviceID: text[event.deviceID], timestamp: event.timestamp, to: &out
+        )
+    }
+
+    /// Appends the JSON of an event with these fields (`nil`: missing; text as UTF-8, as stored in
+    /// `login_events`) to `out`.
+    static func append(
+        userID: UnsafeRawBufferPointer?, appVersion: UnsafeRawBufferPointer?, deviceType: UnsafeRawBufferPointer?,
+        locale: UnsafeRawBufferPointer?, ip: UnsafeRawBufferPointer?, deviceID: UnsafeRawBufferPointer?, timestamp: Int64, to out: inout [UInt8]
+    ) {
         out += #"{"user_id":"#.utf8
-        appendString(text[event.userID], to: &out)
+        appendString(userID, to: &out)
         out += #","app_version":"#.utf8
-        appendString(text[event.appVersion], to: &out)
+        appendString(appVersion, to: &out)
         out += #","device_type":"#.utf8
-        appendString(text[event.deviceType], to: &out)
+        appendString(deviceType, to: &out)
         out += #","locale":"#.utf8
-        appendString(text[event.locale], to: &out)
+        appendString(locale, to: &out)
         out += #","ip":"#.utf8
-        appendString(text[event.ip], to: &out)
+        appendString(ip, to: &out)
         out += #","device_id":"#.utf8
-        appendString(text[event.deviceID], to: &out)
+        appendString(deviceID, to: &out)
         out += #","timestamp":"#.utf8
-        out += String(event.timestamp).utf8
+        out += String(timestamp).utf8
         out += #","event_time":""#.utf8
-        ISO8601UTC.append(event.timestamp, to: &out)
+        ISO8601UTC.append(timestamp, to: &out)
         out += #""}"#.utf8
     }
 

@@ -125,5 +125,13 @@ SELECT outbox.* FROM outbox JOIN outbox_sent_through USING (channel) WHERE outbo
 -- appends them to the record when it sends it, so each event is not written twice (docs/performance.md).
 ALTER TABLE outbox ADD COLUMN row_ranges BLOB; -- the ranges (Store's RowRange), or NULL
 """#),
+        Migration(name: "0010_outbox_records", sql: #"""
+-- An output record may stand for a run of records instead of one: with the events stored, the
+-- transaction names a batch's records of one source partition by offset range (row_ranges) rather than
+-- writing each event's JSON a second time beside its login_events row, and the relay sends them from
+-- memory, or reads the rows back and encodes them (docs/performance.md). `records` says how many
+-- messages a row is: what `--outbox-max-pending` and `SELECT SUM(records) FROM outbox_unsent` count.
+ALTER TABLE outbox ADD COLUMN records INTEGER NOT NULL DEFAULT 1;
+"""#),
     ]
 }

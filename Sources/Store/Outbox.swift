@@ -38,6 +38,68 @@ public enum Outbox {
         try statement.execute(arguments: [sourceTopic, sourcePartition, nextOffset, Data(value), now, ranges])
     }
 
+    /// Appends an output row that stands for `records` messages of `sourceTopic`/`sourcePartition`: the
+    /// rows of `rowRanges`, which the same transaction wrote, each to be read back and encoded when it is
+    /// sent (or sent from the relay's memory); `sourceOffset` is the first offset they name.
+    /// - Returns: the row's id.
+    public static func appendNamedOutput(
+        _ db: Database, sourceTopic: String, sourcePartition: Int32, rowRanges: [RowRange], records: Int, now: Int64
+    ) throws -> Int64 {
+        precondition(!rowRanges.isEmpty && records > 0, "a named output row names at least one record")
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (source_topic, source_partition, source_offset, value, created_at, channel, row_ranges, records)
+                VALUES (?, ?, ?, x'', ?, \(OutboxRecord.Channel.output.rawValue), ?, ?)
+                """
+        )
+        let first = rowRanges.map(\.from).min()!
+        try statement.execute(arguments: [sourceTopic, sourcePartition, first, now, Data(RowRange.encode(rowRanges)), records])
+        return db.lastInsertedRowID
+    }
+
+    /// The unsent output rows of the partition that name their records by range, in id order: what must
+    /// be written out whole before the rows they name leave this database.
+    public static func unsentNamedOutput(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws -> [(id: Int64, rowRanges: [RowRange])] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, row_ranges FROM outbox WHERE channel = 0 AND row_ranges IS NOT NULL
+                AND id > (SELECT sent_through FROM outbox_sent_through WHERE channel = 0)
+                AND source_topic = ? AND source_partition = ? ORDER BY id
+                """,
+            arguments: [sourceTopic, sourcePartition]
+        )
+        return try rows.map { row in
+            let ranges: Data = row["row_ranges"]
+            return (row["id"], try RowRange.decode(Array(ranges)))
+        }
+    }
+
+    /// Deletes the record `id`.
+    public static func delete(_ db: Database, id: Int64) throws {
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+    }
+
+    /// The rows of `table` that unsent records (of either channel) name by offset range, per source
+    /// partition: their lowest offset. Retention keeps these rows until the records are sent, since
+    /// sending reads them back.
+    public static func namedRows(_ db: Database, table: String) throws -> NamedRows {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT source_topic, source_partition, row_ranges FROM outbox_unsent WHERE row_ranges IS NOT NULL
+                """
+        )
+        var named = NamedRows()
+        while let row = try rows.next() {
+            let ranges: Data = row["row_ranges"]
+            for range in try RowRange.decode(Array(ranges)) where range.table == table {
+                named.include(topic: row["source_topic"], partition: row["source_partition"], from: range.from)
+            }
+        }
+        return named
+    }
+
     /// How many changelog records of the partition wait for the broker.
     public static func unsentChangelogCount(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws -> Int {
         try Int.fetchOne(
@@ -66,21 +128,19 @@ public enum Outbox {
         try Int64.fetchOne(db, sql: "SELECT sent_through FROM outbox_sent_through WHERE channel = ?", arguments: [channel.rawValue]) ?? 0
     }
 
-    /// Shows `body` the unsent records of `channels` with an id above `afterID`, in id order: at most
-    /// `limit` of them, and no more once the bytes `body` says each took reach `maxBytes` (there is
-    /// always at least one), so that a backlog of large changelog records is read a few megabytes at a
-    /// time.
+    /// Shows `body` the unsent records of `channels` with an id above `afterID`, in id order, at most
+    /// `limit` of them, until `body` returns `false` (the relay stops at a few megabytes of changelog
+    /// records, or when its producer has no room for more messages).
     /// - Returns: how many records `body` saw.
     /// - Throws: `DatabaseError`, or what `body` throws.
     @discardableResult
     public static func forEachUnsent(
-        _ db: Database, afterID: Int64, limit: Int, maxBytes: Int, channels: Set<OutboxRecord.Channel>,
-        _ body: (OutboxRecordView) throws -> Int
+        _ db: Database, afterID: Int64, limit: Int, channels: Set<OutboxRecord.Channel>, _ body: (OutboxRecordView) throws -> Bool
     ) throws -> Int {
         let select = try BatchStatement(
             db,
             sql: """
-                SELECT id, source_topic, source_partition, source_offset, key, value, channel, row_ranges FROM outbox
+                SELECT id, source_topic, source_partition, source_offset, key, value, channel, row_ranges, records FROM outbox
                 WHERE id > ? AND channel IN (\(channels.map { "\($0.rawValue)" }.sorted().joined(separator: ", ")))
                 AND id > (SELECT sent_through FROM outbox_sent_through WHERE outbox_sent_through.channel = outbox.channel)
                 ORDER BY id LIMIT ?
@@ -89,7 +149,6 @@ public enum Outbox {
         select.bind(afterID, at: 1)
         select.bind(Int64(limit), at: 2)
         var count = 0
-        var bytes = 0
         try select.forEachRow { row in
             let record = OutboxRecordView(
                 id: row.integer(0),
@@ -99,11 +158,11 @@ public enum Outbox {
                 key: row.bytes(4),
                 value: row.bytes(5) ?? UnsafeRawBufferPointer(start: nil, count: 0),
                 channel: OutboxRecord.Channel(rawValue: row.integer(6)) ?? .output,
-                rowRanges: row.bytes(7)
+                rowRanges: row.bytes(7),
+                records: Int(row.integer(8))
             )
-            bytes += try body(record)
             count += 1
-            return bytes < maxBytes
+            return try body(record)
         }
         return count
     }
@@ -135,17 +194,20 @@ public enum Outbox {
         return db.changesCount
     }
 
-    /// An upper bound of the output topic's records waiting for the broker, in two lookups (cheap enough
-    /// to ask after every batch): the span of ids from its watermark to the newest record.
-    public static func pendingBound(_ db: Database) throws -> Int {
+    /// The output topic's messages waiting for the broker, read from the rows above its watermark (cheap
+    /// enough to ask after every batch: a row stands for a partition's run of a batch).
+    public static func pendingOutput(_ db: Database) throws -> Int {
         try Int.fetchOne(
             db,
-            sql: "SELECT MAX(0, COALESCE((SELECT MAX(id) FROM outbox), 0) - (SELECT sent_through FROM outbox_sent_through WHERE channel = 0))"
+            sql: """
+                SELECT COALESCE(SUM(records), 0) FROM outbox
+                WHERE id > (SELECT sent_through FROM outbox_sent_through WHERE channel = 0) AND channel = 0
+                """
         ) ?? 0
     }
 
-    /// How many records wait for the broker.
+    /// How many messages wait for the broker, in both channels.
     public static func pendingCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_unsent") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(records), 0) FROM outbox_unsent") ?? 0
     }
 }

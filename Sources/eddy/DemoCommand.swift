@@ -71,16 +71,15 @@ struct DemoCommand: AsyncParsableCommand {
         let changelog = ChangelogSettings(topic: changelogTopic, kafka: kafka)
         kafka["group.id"] = "eddy-demo"
         let stats = EngineStats()
+        let workload = LoginsWorkload(settings: LoginsSettings(publishes: true, changelog: true))
         let consumer = ConsumerService(
             configuration: EngineConfiguration(kafka: kafka, topics: [topic], output: output, changelog: changelog),
             store: store,
             stats: stats,
             logger: logger,
-            workload: LoginsWorkload(settings: LoginsSettings(publishes: true, changelog: true))
+            workload: workload
         )
-        let relay = OutboxRelay(
-            output: output, changelog: changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: logger
-        )
+        let relay = OutboxRelay(output: output, changelog: changelog, workload: workload, store: store, stats: stats, logger: logger)
         let generator = GeneratorRun(topic: topic, count: events, rate: 0, seed: seed, badShare: badShare)
         let driver = DemoDriver(generator: generator, producer: producer, stats: stats, store: store)
         let group = ServiceGroup(

@@ -50,19 +50,20 @@ struct RunCommand: AsyncParsableCommand {
         // A service group stops its services in reverse order: the watchdog starts the shutdown clock,
         // the consumer commits its last batch, then the relay publishes what it can of the outbox.
         let deadline = ops.shutdownDeadline()
+        let workload = LoginsWorkload(settings: logins)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if outputSettings != nil || engine.changelog != nil {
             services.append(
                 .init(
                     service: OutboxRelay(
-                        output: outputSettings, changelog: engine.changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats,
+                        output: outputSettings, changelog: engine.changelog, workload: workload, store: store, stats: stats,
                         logger: logger, deadline: deadline
                     )
                 )
             )
         }
         services.append(
-            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger, workload: LoginsWorkload(settings: logins)))
+            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger, workload: workload))
         )
         if let address = ops.address {
             let health = EngineHealth(stats: stats, stallAfter: max(.seconds(60), .milliseconds(3 * processing.batchLatency.milliseconds)))

@@ -13,9 +13,9 @@ struct RelayAcknowledgementsTests {
 
     @Test func changelogBytesInFlightFollowTheReportsAndTheReportsTheirChannel() {
         let acknowledgements = RelayAcknowledgements()
-        acknowledgements.produced(id: 1, channel: .changelog, bytes: 200_000)
-        acknowledgements.produced(id: 2, channel: .output, bytes: 1)
-        acknowledgements.produced(id: 3, channel: .changelog, bytes: 50_000)
+        acknowledgements.produced(id: 1, channel: .changelog, messages: 1, bytes: 200_000)
+        acknowledgements.produced(id: 2, channel: .output, messages: 1, bytes: 1)
+        acknowledgements.produced(id: 3, channel: .changelog, messages: 1, bytes: 50_000)
         #expect(acknowledgements.inFlight == 3)
         #expect(acknowledgements.changelogBytesInFlight == 250_000)
 
@@ -35,7 +35,7 @@ struct RelayAcknowledgementsTests {
 
     @Test func eachWatermarkPassesOnlyRecordsDeliveredWithoutAGap() {
         let acknowledgements = RelayAcknowledgements()
-        for id in 1...6 { acknowledgements.produced(id: UInt64(id), channel: id % 3 == 0 ? .changelog : .output, bytes: 1) }
+        for id in 1...6 { acknowledgements.produced(id: UInt64(id), channel: id % 3 == 0 ? .changelog : .output, messages: 1, bytes: 1) }
         // Output: 1, 2, 4, 5; changelog: 3, 6. Delivered out of order.
         acknowledgements.report(id: 2, error: nil)
         acknowledgements.report(id: 6, error: nil)
@@ -51,14 +51,14 @@ struct RelayAcknowledgementsTests {
 
     @Test func aFailureHoldsTheWatermarkUntilTheRecordsFromThereAreDeliveredAgain() {
         let acknowledgements = RelayAcknowledgements()
-        for id in 1...4 { acknowledgements.produced(id: UInt64(id), channel: .output, bytes: 1) }
+        for id in 1...4 { acknowledgements.produced(id: UInt64(id), channel: .output, messages: 1, bytes: 1) }
         acknowledgements.report(id: 1, error: nil)
         acknowledgements.report(id: 2, error: timedOut)
         acknowledgements.report(id: 3, error: nil)
         // The relay rewinds to the failed record and produces everything from it again.
         acknowledgements.rewind(from: 2)
         #expect(acknowledgements.advance() == [.output: 1])
-        for id in 2...4 { acknowledgements.produced(id: UInt64(id), channel: .output, bytes: 1) }
+        for id in 2...4 { acknowledgements.produced(id: UInt64(id), channel: .output, messages: 1, bytes: 1) }
         acknowledgements.report(id: 4, error: nil)  // the first attempt of 4, late
         #expect(acknowledgements.advance().isEmpty, "2 is not delivered yet")
         acknowledgements.report(id: 2, error: nil)
@@ -67,5 +67,33 @@ struct RelayAcknowledgementsTests {
         acknowledgements.report(id: 3, error: nil)
         acknowledgements.report(id: 4, error: nil)
         #expect(acknowledgements.advance().isEmpty)
+    }
+
+    /// An output row of several messages passes when the last of them is delivered; one failed message
+    /// fails the row, reported once, and a row of no messages passes at once.
+    @Test func aRowOfSeveralMessagesIsReportedOnceAllAre() {
+        let acknowledgements = RelayAcknowledgements()
+        acknowledgements.produced(id: 1, channel: .output, messages: 3, bytes: 30)
+        acknowledgements.produced(id: 2, channel: .output, messages: 0, bytes: 0)
+        acknowledgements.produced(id: 3, channel: .output, messages: 2, bytes: 20)
+        #expect(acknowledgements.inFlight == 5)
+        acknowledgements.report(id: 1, error: nil)
+        acknowledgements.report(id: 3, error: nil)
+        acknowledgements.report(id: 1, error: nil)
+        #expect(acknowledgements.advance().isEmpty, "one message of 1 is in flight")
+        acknowledgements.report(id: 1, error: nil)
+        #expect(acknowledgements.advance() == [.output: 2], "1 delivered whole, 2 had nothing to send")
+        acknowledgements.report(id: 3, error: timedOut)
+        #expect(acknowledgements.inFlight == 0)
+        let reports = acknowledgements.take()
+        #expect(reports.map(\.id) == [2, 1, 3])
+        #expect(reports.map(\.messages) == [0, 3, 2])
+        #expect(reports.map { $0.error == nil } == [true, true, false], "3 failed though one of its messages was delivered")
+        #expect(acknowledgements.advance().isEmpty)
+        acknowledgements.rewind(from: 3)
+        acknowledgements.produced(id: 3, channel: .output, messages: 2, bytes: 20)
+        acknowledgements.report(id: 3, error: nil)
+        acknowledgements.report(id: 3, error: nil)
+        #expect(acknowledgements.advance() == [.output: 3])
     }
 }

@@ -90,4 +90,46 @@ import Testing
         #expect(drained)
         try await running.stop()
     }
+
+    /// A restart leaves the relay without the staged messages: it makes them again from the stored
+    /// events, each once, with the key and bytes of the event (counted in
+    /// `eddy_output_records_read_back_total`).
+    @Test func aRestartedRelayMakesTheMessagesFromTheStoredEvents() async throws {
+        let fixture = try PipelineFixture(partitions: 3)
+        try fixture.cluster.createTopic("processed-output", partitions: 3)
+        try fixture.produce(count: 3_000, seed: 6, badShare: 0.1)
+        let kafka = KafkaConfig(["bootstrap.servers": fixture.cluster.bootstrapServers])
+
+        // No relay: the output waits in the outbox, named by range, its bytes only in this run's memory.
+        let first = try PipelineFixture.Running(fixture, batchSize: 500, output: OutputSettings(topic: "processed-output", kafka: kafka), relay: false)
+        #expect(try await first.wait(seconds: 60) { first.stats.consumed == 3_000 })
+        let waiting = try first.store.read { try Outbox.pendingOutput($0) }
+        let rows = try first.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_unsent") ?? 0 }
+        try await first.stop()
+
+        // A restart: new settings, so nothing in memory; every message is made from its row.
+        let second = try PipelineFixture.Running(fixture, batchSize: 500, output: OutputSettings(topic: "processed-output", kafka: kafka))
+        let drained = try await second.wait(seconds: 60) { try second.store.read { try Outbox.pendingCount($0) } == 0 }
+        let events = try second.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT topic || '/' || partition || '/' || offset AS source, user_id FROM login_events").map {
+                ($0["source"] as String, $0["user_id"] as String)
+            }
+        }
+        let readBack = second.stats.outputRecordsReadBack
+        let published = second.stats.published
+        try await second.stop()
+
+        #expect(drained)
+        #expect(events.count > 2_500 && waiting == events.count)
+        #expect(rows < events.count / 10, "a row stands for a partition's run of a batch: \(rows) rows")
+        #expect(readBack == events.count && published == events.count, "every message made from its row once, and sent")
+        let records = try readOutput(fixture, minimum: events.count)
+        #expect(records.count == events.count)
+        let users = Dictionary(uniqueKeysWithValues: events)
+        #expect(Set(records.map(\.source)) == Set(users.keys))
+        for record in records {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any])
+            #expect(json["user_id"] as? String == users[record.source], "\(record.source)")
+        }
+    }
 }

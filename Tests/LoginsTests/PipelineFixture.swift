@@ -79,6 +79,7 @@ final class PipelineFixture {
             var publishing = logins
             publishing.publishes = output != nil
             publishing.changelog = changelog != nil
+            let workload = LoginsWorkload(settings: publishing)
             let service = ConsumerService(
                 configuration: EngineConfiguration(
                     kafka: kafka, topics: [fixture.topic], batchSize: batchSize, batchLatencyMilliseconds: 50, output: output,
@@ -87,12 +88,12 @@ final class PipelineFixture {
                 store: store,
                 stats: stats,
                 logger: fixture.logger,
-                workload: LoginsWorkload(settings: publishing)
+                workload: workload
             )
             tasks.append(Task { try await service.run() })
             if relay && (output != nil || changelog != nil) {
                 let relay = OutboxRelay(
-                    output: output, changelog: changelog, tables: LoginsWorkload.partitionedTables, store: store, stats: stats, logger: fixture.logger,
+                    output: output, changelog: changelog, workload: workload, store: store, stats: stats, logger: fixture.logger,
                     deadline: ShutdownDeadline(timeout: .seconds(2))
                 )
                 tasks.append(Task { try await relay.run() })

@@ -29,12 +29,15 @@ import Testing
         #expect(try store.read { try ConsumerOffsets.load($0, topic: "b") } == [PartitionOffset(topic: "b", partition: 1, nextOffset: 7, updatedAt: 1)])
     }
 
-    private func unsentIDs(_ store: Store, maxBytes: Int, channels: Set<OutboxRecord.Channel>) throws -> [Int64] {
+    /// The ids `forEachUnsent` shows, until `body` says stop.
+    private func unsentIDs(
+        _ store: Store, channels: Set<OutboxRecord.Channel>, while body: (OutboxRecordView) -> Bool = { _ in true }
+    ) throws -> [Int64] {
         var ids: [Int64] = []
         try store.read { db in
-            try Outbox.forEachUnsent(db, afterID: 0, limit: 100, maxBytes: maxBytes, channels: channels) { record in
+            try Outbox.forEachUnsent(db, afterID: 0, limit: 100, channels: channels) { record in
                 ids.append(record.id)
-                return record.value.count
+                return body(record)
             }
         }
         return ids
@@ -51,7 +54,7 @@ import Testing
         }
         var read: [(id: Int64, record: OutboxRecord, channel: OutboxRecord.Channel)] = []
         try store.read { db in
-            try Outbox.forEachUnsent(db, afterID: 0, limit: 10, maxBytes: .max, channels: [.output]) { record in
+            try Outbox.forEachUnsent(db, afterID: 0, limit: 10, channels: [.output]) { record in
                 read.append(
                     (
                         record.id,
@@ -62,7 +65,7 @@ import Testing
                         record.channel
                     )
                 )
-                return record.value.count
+                return true
             }
         }
         #expect(read.map(\.id) == [1, 2])
@@ -88,7 +91,7 @@ import Testing
             }
         }
         func unsent() throws -> [Int64] {
-            try unsentIDs(store, maxBytes: .max, channels: [.output, .changelog])
+            try unsentIDs(store, channels: [.output, .changelog])
         }
         #expect(try unsent() == [1, 2, 3, 4, 5, 6])
         #expect(try store.read { try Outbox.unsentChangelogCount($0, sourceTopic: "t", sourcePartition: 0) } == 3)
@@ -126,7 +129,7 @@ import Testing
         #expect(try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM outbox") } == [4])
     }
 
-    @Test func aReadOfTheOutboxStopsAtItsByteBudget() throws {
+    @Test func aReadOfTheOutboxStopsWhereItsReaderSays() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try migratedStore(directory)
@@ -135,12 +138,46 @@ import Testing
                 try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: offset + 1, value: Array(repeating: 7, count: 10), now: 1)
             }
         }
-        func read(maxBytes: Int) throws -> [Int64] {
-            try unsentIDs(store, maxBytes: maxBytes, channels: [.changelog])
+        var bytes = 0
+        #expect(try unsentIDs(store, channels: [.changelog]) { bytes += $0.value.count; return bytes < 25 } == [1, 2, 3])
+        #expect(try unsentIDs(store, channels: [.changelog]) { _ in false } == [1], "the record that says stop was seen")
+        #expect(try unsentIDs(store, channels: [.changelog]) == [1, 2, 3, 4])
+    }
+
+    /// An output row that names its records by range counts as that many messages while it waits, and
+    /// holds the rows it names (and the later ones of its partition) back from retention until sent.
+    @Test func namedOutputRowsCountTheirRecordsAndHoldTheirRows() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try migratedStore(directory)
+        let ranges = [RowRange(table: "events", from: 10, to: 13), RowRange(table: "events", from: 14, to: 16)]
+        let named = try store.write { db in
+            try Outbox.append(db, OutboxRecord(sourceTopic: "t", sourcePartition: 0, sourceOffset: 9, key: nil, value: [1]), now: 1)
+            let id = try Outbox.appendNamedOutput(db, sourceTopic: "t", sourcePartition: 0, rowRanges: ranges, records: 5, now: 1)
+            try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 1, nextOffset: 30, value: [2], rowRanges: [RowRange(table: "events", from: 20, to: 30)], now: 1)
+            try Outbox.appendChangelog(db, sourceTopic: "t", sourcePartition: 0, nextOffset: 9, value: [2], rowRanges: [RowRange(table: "other", from: 0, to: 9)], now: 1)
+            return id
         }
-        #expect(try read(maxBytes: 25) == [1, 2, 3], "records are read until their values reach the budget")
-        #expect(try read(maxBytes: 1) == [1], "one record at least, however large")
-        #expect(try read(maxBytes: .max) == [1, 2, 3, 4])
+        #expect(named == 2)
+        #expect(try store.read { try Outbox.pendingOutput($0) } == 6)
+        #expect(try store.read { try Outbox.pendingCount($0) } == 8)
+        var seen: [(Int64, Int, Int64)] = []
+        _ = try unsentIDs(store, channels: [.output]) { record in
+            seen.append((record.id, record.records, record.sourceOffset))
+            return true
+        }
+        #expect(seen.map(\.0) == [1, 2] && seen.map(\.1) == [1, 5] && seen.map(\.2) == [9, 10])
+        #expect(try store.read { try Outbox.unsentNamedOutput($0, sourceTopic: "t", sourcePartition: 0) }.map(\.rowRanges) == [ranges])
+        #expect(try store.read { try Outbox.unsentNamedOutput($0, sourceTopic: "t", sourcePartition: 1) }.isEmpty)
+
+        var held = try store.read { try Outbox.namedRows($0, table: "events") }
+        #expect(held.lowestOffset(topic: "t", partition: 0) == 10)
+        #expect(held.lowestOffset(topic: "t", partition: 1) == 20)
+        #expect(held.lowestOffset(topic: "u", partition: 0) == .max)
+        try store.write { db in try Outbox.markSent(db, channel: .output, through: 2) }
+        held = try store.read { try Outbox.namedRows($0, table: "events") }
+        #expect(held.lowestOffset(topic: "t", partition: 0) == .max, "sent: nothing holds partition 0 any more")
+        #expect(try store.read { try Outbox.pendingOutput($0) } == 0)
     }
 
     @Test func failedRowsKeepTheExactBytes() throws {

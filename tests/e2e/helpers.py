@@ -81,7 +81,7 @@ def committed_total(db_path):
 
 def outbox_pending(db_path):
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
-        return db.execute("SELECT COUNT(*) FROM outbox_unsent").fetchone()[0]
+        return db.execute("SELECT COALESCE(SUM(records), 0) FROM outbox_unsent").fetchone()[0]
 
 
 def wait_until(condition, timeout, message):

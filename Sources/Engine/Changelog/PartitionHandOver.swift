@@ -14,6 +14,8 @@ final class PartitionHandOver {
     private let settings: ChangelogSettings
     private let store: Store
     private let tables: [PartitionedTable]
+    /// Writes out the unsent output that names rows of a partition before they leave.
+    private let namedOutput: NamedOutputReader
     private let stats: EngineStats
     private let logger: Logger
     private let now: @Sendable () -> Int64
@@ -24,17 +26,19 @@ final class PartitionHandOver {
     private var topicChecked = false
     private let writer = ChangelogWriter()
 
-    /// - Parameter tables: the workload's partitioned tables; `failed_messages` is added.
+    /// - Parameter workload: the workload whose partitioned tables move (`failed_messages` is added),
+    ///   and whose output named by range is written out before its rows leave.
     /// - Throws: `KafkaError` when the changelog reader cannot be made.
-    init(
-        settings: ChangelogSettings, sources: [String], store: Store, tables: [PartitionedTable], inspector: KafkaInspector, stats: EngineStats,
+    init<W: Workload>(
+        settings: ChangelogSettings, sources: [String], store: Store, workload: W, inspector: KafkaInspector, stats: EngineStats,
         logger: Logger, now: @escaping @Sendable () -> Int64
     ) throws {
         self.sources = sources
         self.inspector = inspector
         self.settings = settings
         self.store = store
-        self.tables = tables + [FailedMessages.table]
+        self.tables = W.partitionedTables + [FailedMessages.table]
+        namedOutput = NamedOutputReader(workload)
         self.stats = stats
         self.logger = logger
         self.now = now
@@ -212,10 +216,12 @@ final class PartitionHandOver {
         if base == .snapshot { try writer.appendSnapshot(db, line, rows: rows, now: line.claimedAt) }
     }
 
-    /// Deletes the partition's rows, offset, line and unsent changelog records.
+    /// Deletes the partition's rows, offset, line and unsent changelog records; its unsent output keeps
+    /// going, carrying its bytes from now on.
     /// - Returns: how many rows of the partitioned tables were deleted.
     @discardableResult
     private func drop(_ partition: TopicPartition, _ db: Database) throws -> Int {
+        try namedOutput.writeOut(db, topic: partition.topic, partition: partition.partition, now: now())
         let deleted = try PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition).delete(db)
         try ConsumerOffsets.delete(db, topic: partition.topic, partition: partition.partition)
         try ChangelogLines.delete(db, topic: partition.topic, partition: partition.partition)

@@ -3,7 +3,7 @@ import Testing
 @testable import Engine
 
 /// The rows the relay sends from memory: each once, by outbox id; passed ids forgotten; bounded.
-@Suite struct ChangelogRowCacheTests {
+@Suite struct OutboxCacheTests {
     @Test func rowsAreTakenOnceByIdAndPassedOnesForgotten() {
         let cache = ChangelogRowCache(capacityBytes: 100)
         cache.add([(id: 3, rows: [[1, 2], [3]]), (id: 5, rows: [[5]]), (id: 8, rows: [[8, 8]])])
