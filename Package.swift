@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "JSONScanning",
+                "Primitives",
                 "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -18,14 +18,27 @@ public struct StagedOutput: Sendable {
         /// Ascending, each of consecutive offsets.
         var ranges: [Range<Int64>]
         var records: OutputRecords
+
+        /// Takes the message at `offset` into this run's ranges when it continues the run.
+        /// - Returns: whether it did.
+        mutating func extend(topic: String, partition: Int32, offset: Int64) -> Bool {
+            guard self.partition == partition, records.count < StagedOutput.runRecords, records.byteCount < StagedOutput.runBytes, self.topic == topic, let end = ranges.last?.upperBound,
+                end <= offset
+            else { return false }
+            ranges.append(offset: offset)
+            return true
+        }
     }
 
     /// Where the rows the messages are made from are stored, or `nil` when they are not.
     public let namedIn: PartitionedTable?
     private(set) var runs: [Run] = []
 
-    /// A run is cut past this many messages, so that one outbox row is acknowledged in reasonable time.
+    /// A run is cut past this many messages, so that one outbox row is acknowledged in reasonable time,
+    /// and past this many bytes, so that its buffer stays below glibc's mmap threshold (128 KB, set in
+    /// `MallocSettings`): a buffer above it is mapped and its pages faulted in afresh for every run.
     static let runRecords = 1_000
+    static let runBytes = 48 * 1024
 
     /// - Parameter namedIn: the table the batch's transaction writes each message's row to, keyed by
     ///   its source offset (``PartitionedTable/offsetColumn``); `nil` when the messages carry their bytes.
@@ -34,24 +47,13 @@ public struct StagedOutput: Sendable {
         self.namedIn = namedIn
     }
 
-    /// No message was staged.
-    public var isEmpty: Bool { runs.isEmpty }
-
     /// Adds the message made from the message at `topic`/`partition`/`offset`, keyed by `key` (`nil`: no
     /// key), whose value `writeValue` appends to the bytes it is given.
     public mutating func append(
         topic: String, partition: Int32, offset: Int64, key: UnsafeRawBufferPointer?, value writeValue: (inout [UInt8]) -> Void
     ) {
-        if let last = runs.last, last.partition == partition, last.topic == topic, let end = last.ranges.last?.upperBound, end <= offset,
-            last.records.count < Self.runRecords
-        {
-            let run = runs.count - 1
-            if end == offset {
-                runs[run].ranges[last.ranges.count - 1] = last.ranges[last.ranges.count - 1].lowerBound..<end + 1
-            } else {
-                runs[run].ranges.append(offset..<offset + 1)
-            }
-        } else {
+        // The last run, changed in place: a copy of it would make each array it holds copy itself on write.
+        if runs.isEmpty || !runs[runs.count - 1].extend(topic: topic, partition: partition, offset: offset) {
             runs.append(Run(topic: topic, partition: partition, ranges: [offset..<offset + 1], records: OutputRecords()))
         }
         runs[runs.count - 1].records.append(offset: offset, key: key, value: writeValue)

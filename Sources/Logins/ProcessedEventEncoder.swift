@@ -1,3 +1,5 @@
+import Primitives
+
 /// The normalized event published to the output topic: every field (null where missing), the
 /// timestamp as unix seconds and as ISO-8601 UTC, written straight into bytes.
 enum ProcessedEventEncoder {
@@ -28,7 +30,7 @@ enum ProcessedEventEncoder {
         out += #","device_id":"#.utf8
         appendString(deviceID, to: &out)
         out += #","timestamp":"#.utf8
-        out += String(timestamp).utf8
+        withDecimalText(timestamp) { out.append(contentsOf: $0) }
         out += #","event_time":""#.utf8
         ISO8601UTC.append(timestamp, to: &out)
         out += #""}"#.utf8
@@ -42,17 +44,18 @@ enum ProcessedEventEncoder {
             return
         }
         out.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out.append(UInt8(ascii: "\\"))
-                out.append(byte)
-            case 0..<0x20:
+        // Runs of bytes that need no escape (nearly all of them) are copied whole.
+        var plain = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plain..<index]))
+            if byte < 0x20 {
                 out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigit(byte >> 4), hexDigit(byte & 0xF)]
-            default:
-                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "\\"), byte]
             }
+            plain = index + 1
         }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plain...]))
         out.append(UInt8(ascii: "\""))
     }
 

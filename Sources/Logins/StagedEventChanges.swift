@@ -17,6 +17,16 @@ struct StagedEventChanges {
         /// Ascending, each of consecutive offsets.
         var ranges: [Range<Int64>]
         var rows: ChangeSet
+
+        /// Takes `event` into this segment's ranges when it continues the segment.
+        /// - Returns: whether it did.
+        mutating func extend(_ event: StagedLoginEvents.Event, topic: String) -> Bool {
+            guard partition == event.partition, rows.byteCount < StagedEventChanges.segmentBytes, self.topic == topic,
+                let end = ranges.last?.upperBound, end <= event.offset
+            else { return false }
+            ranges.append(offset: event.offset)
+            return true
+        }
     }
 
     static let segmentBytes = 32 * 1024
@@ -27,15 +37,8 @@ struct StagedEventChanges {
 
     /// Adds the upsert of `event`'s `login_events` row, read from `topic`.
     mutating func append(_ event: StagedLoginEvents.Event, _ text: StagedLoginEvents.Text, topic: String) {
-        if let last = segments.last, last.partition == event.partition, last.topic == topic, let end = last.ranges.last?.upperBound,
-            end <= event.offset, last.rows.byteCount < Self.segmentBytes
-        {
-            if end == event.offset {
-                segments[segments.count - 1].ranges[last.ranges.count - 1] = last.ranges[last.ranges.count - 1].lowerBound..<end + 1
-            } else {
-                segments[segments.count - 1].ranges.append(event.offset..<event.offset + 1)
-            }
-        } else {
+        // The last segment, changed in place: a copy of it would make each array it holds copy itself on write.
+        if segments.isEmpty || !segments[segments.count - 1].extend(event, topic: topic) {
             let rows = ChangeSet(capacity: Self.segmentCapacity)
             segments.append(Segment(topic: topic, partition: event.partition, ranges: [event.offset..<event.offset + 1], rows: rows))
         }

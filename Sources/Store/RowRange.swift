@@ -43,3 +43,15 @@ public struct RowRange: Sendable, Equatable {
         }
     }
 }
+
+extension Array where Element == Range<Int64> {
+    /// Adds `offset`, which is not below the last range's end: the last range grows when `offset`
+    /// follows it, else a range of its own starts.
+    public mutating func append(offset: Int64) {
+        if let last = self.last, last.upperBound == offset {
+            self[count - 1] = last.lowerBound..<offset + 1
+        } else {
+            append(offset..<offset + 1)
+        }
+    }
+}
