@@ -127,12 +127,10 @@ private final class BatchTransactions<W: Workload>: Sendable {
         let timestamp = now()
         let started = ContinuousClock.now
         do {
-            var named: [ChangelogRowCache.Entry] = []
-            var namedOutput: [OutputRecordCache.Entry] = []
             try store.write { db in
                 let changes = rowCache == nil ? nil : PartitionChanges()
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
-                if let output = workload.output(of: batch.effects) { namedOutput = try OutputWriter.write(output, to: db, now: timestamp) }
+                let output = try workload.output(of: batch.effects).map { try OutputWriter.write($0, to: db, now: timestamp) }
                 for (message, isTransient) in batch.failures {
                     let next = isTransient ? retryPolicy.nextAttempt(afterAttempt: 1, now: timestamp, unit: .random(in: 0..<1)) : nil
                     guard let changes else {
@@ -148,11 +146,16 @@ private final class BatchTransactions<W: Workload>: Sendable {
                     batch.nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
                     now: timestamp
                 )
-                if let changes { named = try ChangelogWriter().append(db, changes, nextOffsets: batch.nextOffsets, now: timestamp) }
+                let named = try changes.map { try ChangelogWriter().append(db, $0, nextOffsets: batch.nextOffsets, now: timestamp) }
+                // Held before COMMIT: the relay may read the rows the instant they are committed.
+                outputCache?.hold(output ?? [])
+                rowCache?.hold(named ?? [])
             }
-            rowCache?.add(named)
-            outputCache?.add(namedOutput)
+            outputCache?.commit()
+            rowCache?.commit()
         } catch {
+            outputCache?.rollBack()
+            rowCache?.rollBack()
             stats.recordTransactionFailure()
             let failure = EngineError("a batch of \(batch.count) messages could not be committed, so none of it was kept: \(error)")
             outcome.withLockedValue { $0.failure = failure }

@@ -127,6 +127,8 @@ public final class OutboxRelay: Service, Sendable {
         // On shutdown the consumer has stopped first, so the outbox no longer grows: publish what is left
         // while the deadline allows, keeping back a little of it for the last acknowledgements.
         var produced = 0
+        /// A record's rows were still held by the commit thread's transaction: read again shortly.
+        var committing = false
         while !stop.isSet || (produced > 0 || acknowledgements.inFlight > 0) && stopping() > .seconds(1) {
             produced = 0
             let room = maxInFlight - acknowledgements.inFlight
@@ -135,9 +137,13 @@ public final class OutboxRelay: Service, Sendable {
                 // names rows by range is produced from the staged bytes in memory, or from the rows read back.
                 var messages = 0
                 var bytes = 0
+                committing = false
                 produced = try store.read { db in
                     try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), channels: channels) { record in
-                        let (count, size) = try produce(record, db, producer, acknowledgements)
+                        guard let (count, size) = try produce(record, db, producer, acknowledgements) else {
+                            committing = true
+                            return false
+                        }
                         cursor = record.id
                         messages += count
                         bytes += size
@@ -145,7 +151,7 @@ public final class OutboxRelay: Service, Sendable {
                     }
                 }
             }
-            producer.poll(timeoutMilliseconds: produced == 0 ? 50 : 0)
+            producer.poll(timeoutMilliseconds: committing ? 1 : produced == 0 ? 50 : 0)
             try settle(force: false)
         }
         do {
@@ -159,17 +165,18 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Produces the messages `record` stands for and counts them in flight.
-    /// - Returns: how many messages, and their bytes.
+    /// - Returns: how many messages, and their bytes; `nil` when the commit thread has not yet let go of
+    ///   the record's rows (it committed a moment ago): nothing was produced.
     private func produce(
         _ record: OutboxRecordView, _ db: Database, _ producer: KafkaProducer, _ acknowledgements: RelayAcknowledgements
-    ) throws -> (messages: Int, bytes: Int) {
+    ) throws -> (messages: Int, bytes: Int)? {
         switch (record.channel, record.rowRanges) {
         case (.output, nil):
             acknowledgements.produced(id: UInt64(record.id), channel: .output, messages: 1, bytes: record.value.count)
             try produceOutput(record, offset: record.sourceOffset, key: record.key, value: record.value, producer)
             return (1, record.value.count)
         case (.output, let ranges?):
-            let messages = try outputMessages(of: record, ranges, db)
+            guard let messages = try outputMessages(of: record, ranges, db) else { return nil }
             if messages.count != record.records {
                 logger.error(
                     "an outbox row names \(record.records) output messages of \(String(decoding: record.sourceTopic, as: UTF8.self))/\(record.sourcePartition) from offset \(record.sourceOffset), and \(messages.count) of their rows are left; sending those"
@@ -180,7 +187,7 @@ public final class OutboxRelay: Service, Sendable {
             try messages.forEach { offset, key, value in try produceOutput(record, offset: offset, key: key, value: value, producer) }
             return (messages.count, messages.byteCount)
         case (.changelog, _):
-            return try withChangelogValue(of: record, db) { value in
+            return try withChangelogValue(of: record, db) { value -> (messages: Int, bytes: Int) in
                 acknowledgements.produced(id: UInt64(record.id), channel: .changelog, messages: 1, bytes: value.count)
                 try producer.produce(topic: changelog!.topic, partition: record.sourcePartition, key: nil, value: value, id: UInt64(record.id))
                 return (1, value.count)
@@ -190,8 +197,12 @@ public final class OutboxRelay: Service, Sendable {
 
     /// The messages an output row names: from the commit thread's memory when they are still there, else
     /// made by the workload from the rows read back.
-    private func outputMessages(of record: OutboxRecordView, _ ranges: UnsafeRawBufferPointer, _ db: Database) throws -> OutputRecords {
-        if let messages = output?.cache.take(record.id) { return messages }
+    private func outputMessages(of record: OutboxRecordView, _ ranges: UnsafeRawBufferPointer, _ db: Database) throws -> OutputRecords? {
+        switch output?.cache.take(record.id) {
+        case .rows(let messages): return messages
+        case .uncommitted: return nil
+        case .absent, nil: break
+        }
         let topic = String(decoding: record.sourceTopic, as: UTF8.self)
         let messages = try namedOutput.records(db, topic: topic, partition: record.sourcePartition, named: RowRange.decode(Array(ranges)))
         stats.recordOutputRecordsReadBack(messages.count)
@@ -201,12 +212,16 @@ public final class OutboxRelay: Service, Sendable {
     /// Calls `body` with the changelog record's value to send: its own bytes, or a copy of them followed
     /// by the rows it names by offset range, from the commit thread's memory when they are still there,
     /// else read back from their table.
-    private func withChangelogValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+    /// - Returns: what `body` returned, or `nil` when the commit thread has not let go of the rows yet.
+    private func withChangelogValue<R>(of record: OutboxRecordView, _ db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         guard let ranges = record.rowRanges else { return try body(record.value) }
         var value = [UInt8](record.value)
-        if let rows = changelog?.rowCache.take(record.id) {
+        switch changelog?.rowCache.take(record.id) {
+        case .rows(let rows):
             for part in rows { value.append(contentsOf: part) }
-        } else {
+        case .uncommitted:
+            return nil
+        case .absent, nil:
             let partition = PartitionRows(tables: tables, topic: String(decoding: record.sourceTopic, as: UTF8.self), partition: record.sourcePartition)
             let rows = try partition.rows(db, of: RowRange.decode(Array(ranges)))
             stats.recordChangelogRowsReadBack(rows.rowCount)
