@@ -236,9 +236,10 @@ def cost_pairs(pairs):
                                 ("counts-only", ["--output-topic", "", "--store-events", "false"]))]
 
 
-def changelog_topics(partitions, pairs):
-    """The changelog topic of every changelog-on run's group, {name: partitions}."""
-    names = [name for name, _, _, on in eddy_variants() if on] + [on for _, on, _, _ in cost_pairs(pairs)]
+def changelog_topics(partitions, pairs, baseline):
+    """The changelog topic of every changelog-on run's group (a baseline's runs too), {name: partitions}."""
+    names = [name for name, _, _, on in eddy_variants() if on]
+    names += [f"baseline-{name}" for name in names if baseline] + [on for _, on, _, _ in cost_pairs(pairs)]
     return {f"bench-{name}-changelog": partitions for name in names}
 
 
@@ -436,7 +437,8 @@ def main():
     if not peer:
         print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
     load_before = os.getloadavg()
-    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions, **changelog_topics(args.partitions, args.cost_pairs),
+    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions,
+              **changelog_topics(args.partitions, args.cost_pairs, args.baseline_eddy),
               **(quix_topics(args.peer_python, args.partitions) if peer else {})}
     logdir = pathlib.Path(args.json).parent / "logs"
     logdir.mkdir(parents=True, exist_ok=True)

@@ -178,11 +178,13 @@ public final class OutboxRelay: Service, Sendable {
         case (.output, let ranges?):
             guard let messages = try outputMessages(of: record, ranges, db) else { return nil }
             if messages.count != record.records {
+                let partition = "\(String(decoding: record.sourceTopic, as: UTF8.self))/\(record.sourcePartition)"
+                let left = messages.count
                 logger.error(
-                    "an outbox row names \(record.records) output messages of \(String(decoding: record.sourceTopic, as: UTF8.self))/\(record.sourcePartition) from offset \(record.sourceOffset), and \(messages.count) of their rows are left; sending those"
+                    "an outbox row names \(record.records) output messages of \(partition) from offset \(record.sourceOffset), and \(left) of their rows are left; sending those"
                 )
             }
-            guard messages.count > 0 else { return (0, 0) }
+            // A row whose rows are all gone is passed at once.
             acknowledgements.produced(id: UInt64(record.id), channel: .output, messages: messages.count, bytes: messages.byteCount)
             try messages.forEach { offset, key, value in try produceOutput(record, offset: offset, key: key, value: value, producer) }
             return (messages.count, messages.byteCount)

@@ -42,7 +42,8 @@ public struct PartitionRows {
     }
 
     /// The rows of `ranges` as upserts, in order: what a change set named instead of carrying them, read
-    /// when it is sent, to append to its bytes. Rows deleted since (by retention) are not there to send.
+    /// when it is sent, to append to its bytes. Retention leaves them while the record waits
+    /// (``Outbox/namedRows(_:table:)``).
     /// - Throws: ``StoreError`` when a range names a table that is not partitioned here or has no offset
     ///   column; what SQLite throws.
     public func rows(_ db: Database, of ranges: [RowRange]) throws -> ChangeSet {
