@@ -60,7 +60,11 @@ public final class Store: Sendable {
     /// A new, empty database gets `auto_vacuum = INCREMENTAL` (it can only be chosen before the first
     /// table), so that retention can hand freed pages back to the file system in small steps.
     private static func enableIncrementalVacuum(_ path: String) throws {
-        let queue = try DatabaseQueue(path: path)
+        // A reader (the sqlite3 shell, a probe) may hold the new file for a moment: wait for it as the
+        // pool does, rather than fail to start with "database is locked".
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 {
                 try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
