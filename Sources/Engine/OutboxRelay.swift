@@ -161,7 +161,7 @@ public final class OutboxRelay: Service, Sendable {
         }
         try settle(force: true)
         let left = try store.read { db in try Outbox.pendingCount(db) }
-        if left > 0 { logger.warning("stopping with \(left) outbox records unsent; they are sent at the next start") }
+        if left > 0 { logger.warning("stopping with \(left) outbox messages unsent; they are sent at the next start") }
     }
 
     /// Produces the messages `record` stands for and counts them in flight.

@@ -14,7 +14,7 @@ struct DemoSummary {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_events") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(logins), 0) FROM login_counts") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM failed_messages") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE channel = 0 AND id <= (SELECT sent_through FROM outbox_sent_through WHERE channel = 0)") ?? 0
+                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(records), 0) FROM outbox WHERE channel = 0 AND id <= (SELECT sent_through FROM outbox_sent_through WHERE channel = 0)") ?? 0
             )
         }
         let rate = seconds > 0 ? Int(Double(events + failed) / seconds) : 0

@@ -7,7 +7,7 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Topic for processed events, published through the outbox; \"\" turns it off. [env: EDDY_OUTPUT_TOPIC]")
     var outputTopic: String = Env.string("EDDY_OUTPUT_TOPIC", default: "processed-output")
 
-    @Option(help: "Pause consumption while the outbox holds more unsent records than this. [env: EDDY_OUTBOX_MAX_PENDING]")
+    @Option(help: "Pause consumption while the outbox holds more unsent messages than this. [env: EDDY_OUTBOX_MAX_PENDING]")
     var outboxMaxPending: Int = Env.int("EDDY_OUTBOX_MAX_PENDING", default: 100_000)
 
     @Option(help: "How long the producer waits to fill a batch (librdkafka linger.ms). [env: EDDY_OUTPUT_LINGER]")

@@ -78,6 +78,7 @@ def test_demo_runs_the_whole_pipeline_and_prints_the_summary(eddy_bin, tmp_path)
         failed = conn.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
         logins = conn.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
     assert valid + failed == 3000 and logins == valid and failed > 0
+    assert f"published         {valid}  " in result.stdout, "every valid event published, counted in messages"
 
 
 def test_demo_never_deletes_a_file_that_is_not_an_eddy_database(eddy_bin, tmp_path):
