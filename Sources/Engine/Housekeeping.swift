@@ -89,7 +89,7 @@ final class Housekeeping<W: Workload> {
         }
     }
 
-    /// Pauses every assigned partition while the outbox holds more than `maxPending` unsent records,
+    /// Pauses every assigned partition while the outbox holds more than `maxPending` unsent messages,
     /// and resumes them when it is down to half, so a broker that refuses output cannot grow the
     /// database without limit.
     private func applyOutboxBackpressure(_ session: ConsumerSession<W>) throws {
@@ -98,12 +98,12 @@ final class Housekeeping<W: Workload> {
         stats.metrics.outboxPending.record(pending)
         if pending > output.maxPending {
             try session.consumer.pause(Array(session.assigned))
-            if !paused { logger.warning("the outbox holds \(pending) unsent records; consumption paused until it drains") }
+            if !paused { logger.warning("the outbox holds \(pending) unsent output messages; consumption paused until it drains") }
             paused = true
         } else if paused, pending <= output.maxPending / 2 {
             try session.consumer.resume(Array(session.assigned))
             paused = false
-            logger.info("the outbox drained to \(pending) records; consumption resumed")
+            logger.info("the outbox drained to \(pending) messages; consumption resumed")
         }
     }
 }

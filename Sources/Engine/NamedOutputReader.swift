@@ -18,16 +18,18 @@ struct NamedOutputReader: Sendable {
     /// Replaces each unsent output row of the partition that names its messages by one row per message
     /// carrying its bytes, inside the caller's transaction: the rows they are made from are about to
     /// leave this database with the partition, and the messages must still go out.
-    /// - Returns: how many messages were written out.
-    @discardableResult
-    func writeOut(_ db: Database, topic: String, partition: Int32, now: Int64) throws -> Int {
+    /// - Returns: how many messages were written out, and how many the rows named whose rows were gone
+    ///   (none, as long as retention holds the rows of unsent records).
+    func writeOut(_ db: Database, topic: String, partition: Int32, now: Int64) throws -> (written: Int, missing: Int) {
         var written = 0
-        for (id, ranges) in try Outbox.unsentNamedOutput(db, sourceTopic: topic, sourcePartition: partition) {
+        var missing = 0
+        for (id, ranges, count) in try Outbox.unsentNamedOutput(db, sourceTopic: topic, sourcePartition: partition) {
             let messages = try records(db, topic: topic, partition: partition, named: ranges)
             try OutputWriter.writeCarried(messages, topic: topic, partition: partition, to: db, now: now)
             try Outbox.delete(db, id: id)
             written += messages.count
+            missing += max(0, count - messages.count)
         }
-        return written
+        return (written, missing)
     }
 }

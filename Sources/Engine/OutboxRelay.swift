@@ -131,13 +131,13 @@ public final class OutboxRelay: Service, Sendable {
         var committing = false
         while !stop.isSet || (produced > 0 || acknowledgements.inFlight > 0) && stopping() > .seconds(1) {
             produced = 0
+            committing = false
             let room = maxInFlight - acknowledgements.inFlight
             if room > 0 && acknowledgements.changelogBytesInFlight < Self.maxChangelogBytesInFlight {
                 // Each record is produced from SQLite's own bytes, straight into librdkafka's copy; one that
                 // names rows by range is produced from the staged bytes in memory, or from the rows read back.
                 var messages = 0
                 var bytes = 0
-                committing = false
                 produced = try store.read { db in
                     try Outbox.forEachUnsent(db, afterID: cursor, limit: min(1_000, room), channels: channels) { record in
                         guard let (count, size) = try produce(record, db, producer, acknowledgements) else {

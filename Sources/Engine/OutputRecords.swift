@@ -39,7 +39,4 @@ public struct OutputRecords: Sendable {
             }
         }
     }
-
-    /// The source offsets, in order.
-    public var offsets: [Int64] { records.map(\.offset) }
 }

@@ -6,7 +6,7 @@ public struct OutputSettings: Sendable {
     public var topic: String
     /// librdkafka properties for the producer; Eddy adds `enable.idempotence=true` and `acks=all`.
     public var kafka: KafkaConfig
-    /// When the outbox holds more unsent records than this, the consumer pauses its partitions; it
+    /// When the outbox holds more unsent output messages than this, the consumer pauses its partitions; it
     /// resumes when they are down to half.
     public var maxPending: Int
     /// The messages of the output rows just committed, for the relay of the same run (shared by the

@@ -59,11 +59,13 @@ public enum Outbox {
 
     /// The unsent output rows of the partition that name their records by range, in id order: what must
     /// be written out whole before the rows they name leave this database.
-    public static func unsentNamedOutput(_ db: Database, sourceTopic: String, sourcePartition: Int32) throws -> [(id: Int64, rowRanges: [RowRange])] {
+    public static func unsentNamedOutput(
+        _ db: Database, sourceTopic: String, sourcePartition: Int32
+    ) throws -> [(id: Int64, rowRanges: [RowRange], records: Int)] {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, row_ranges FROM outbox WHERE channel = 0 AND row_ranges IS NOT NULL
+                SELECT id, row_ranges, records FROM outbox WHERE channel = 0 AND row_ranges IS NOT NULL
                 AND id > (SELECT sent_through FROM outbox_sent_through WHERE channel = 0)
                 AND source_topic = ? AND source_partition = ? ORDER BY id
                 """,
@@ -71,7 +73,7 @@ public enum Outbox {
         )
         return try rows.map { row in
             let ranges: Data = row["row_ranges"]
-            return (row["id"], try RowRange.decode(Array(ranges)))
+            return (row["id"], try RowRange.decode(Array(ranges)), row["records"])
         }
     }
 
@@ -194,8 +196,9 @@ public enum Outbox {
         return db.changesCount
     }
 
-    /// The output topic's messages waiting for the broker, read from the rows above its watermark (cheap
-    /// enough to ask after every batch: a row stands for a partition's run of a batch).
+    /// The output topic's messages waiting for the broker, read from the rows above its watermark: cheap
+    /// to ask after every batch while the relay keeps up (a few rows, each a partition's run of a batch),
+    /// a scan of the backlog while it does not (one row per message with `--store-events false`).
     public static func pendingOutput(_ db: Database) throws -> Int {
         try Int.fetchOne(
             db,

@@ -200,7 +200,7 @@ import Testing
             try PartitionRows(tables: LoginsWorkload.partitionedTables, topic: "t", partition: 1).delete(db)
             return written
         }
-        #expect(written == expected.count)
+        #expect(written.written == expected.count && written.missing == 0)
         let carried = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT source_offset, key, value FROM outbox WHERE source_partition = 1 AND row_ranges IS NULL ORDER BY id").map {
                 "\($0["source_offset"] as Int64) \(($0["key"] as Data?).map { Array($0).description } ?? "nil") \(Array($0["value"] as Data))"
@@ -210,5 +210,12 @@ import Testing
         #expect(try store.read { try Outbox.unsentNamedOutput($0, sourceTopic: "t", sourcePartition: 1) }.isEmpty)
         #expect(try store.read { try Outbox.unsentNamedOutput($0, sourceTopic: "t", sourcePartition: 2) }.count == validCount / 3)
         #expect(try store.read { try Outbox.pendingOutput($0) } == pendingBefore)
+
+        // Had a row been lost anyway, the rest still go out, and the loss is counted.
+        let lost = try store.write { db in
+            try db.execute(sql: "DELETE FROM login_events WHERE partition = 2 AND offset = 100")
+            return try NamedOutputReader(workload).writeOut(db, topic: "t", partition: 2, now: 2)
+        }
+        #expect(lost.written == validCount / 3 - 1 && lost.missing == 1)
     }
 }
