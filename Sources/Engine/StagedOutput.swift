@@ -22,7 +22,7 @@ public struct StagedOutput: Sendable {
         /// Takes the message at `offset` into this run's ranges when it continues the run.
         /// - Returns: whether it did.
         mutating func extend(topic: String, partition: Int32, offset: Int64) -> Bool {
-            guard self.partition == partition, records.count < StagedOutput.runRecords, records.byteCount < StagedOutput.runBytes, self.topic == topic, let end = ranges.last?.upperBound,
+            guard self.partition == partition, records.count < StagedOutput.runRecords, self.topic == topic, let end = ranges.last?.upperBound,
                 end <= offset
             else { return false }
             ranges.append(offset: offset)
@@ -34,11 +34,10 @@ public struct StagedOutput: Sendable {
     public let namedIn: PartitionedTable?
     private(set) var runs: [Run] = []
 
-    /// A run is cut past this many messages, so that one outbox row is acknowledged in reasonable time,
-    /// and past this many bytes, so that its buffer stays below glibc's mmap threshold (128 KB, set in
-    /// `MallocSettings`): a buffer above it is mapped and its pages faulted in afresh for every run.
+    /// A run is cut past this many messages, so that one outbox row is acknowledged in reasonable time.
+    /// (Cutting it at 48 KB as well, to keep its buffer below the 128 KB mmap threshold, faulted fewer
+    /// pages in but held 4 MB more peak RSS for no measurable speed: docs/performance.md.)
     static let runRecords = 1_000
-    static let runBytes = 48 * 1024
 
     /// - Parameter namedIn: the table the batch's transaction writes each message's row to, keyed by
     ///   its source offset (``PartitionedTable/offsetColumn``); `nil` when the messages carry their bytes.
