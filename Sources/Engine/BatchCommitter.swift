@@ -39,8 +39,8 @@ final class BatchCommitter<W: Workload> {
         _ body: (BatchCommitter) throws -> R
     ) rethrows -> R {
         let transactions = BatchTransactions(
-            workload: workload, rowCache: changelog?.rowCache, outputCache: output?.cache, store: store, retryPolicy: retryPolicy, stats: stats, logger: logger, now: now,
-            afterCommit: afterCommit
+            workload: workload, rowCache: changelog?.rowCache, outputCache: output?.cache, store: store, retryPolicy: retryPolicy, stats: stats,
+            logger: logger, now: now, afterCommit: afterCommit
         )
         return try WorkerThread.run(named: "eddy-commit", handle: transactions.commit) { thread in
             try body(BatchCommitter(thread: thread, transactions: transactions))
@@ -94,8 +94,8 @@ private final class BatchTransactions<W: Workload>: Sendable {
     private let outcome = NIOLockedValueBox<(committed: [TopicPartition: Int64], failure: EngineError?)>(([:], nil))
 
     init(
-        workload: W, rowCache: ChangelogRowCache?, outputCache: OutputRecordCache?, store: Store, retryPolicy: RetryPolicy, stats: EngineStats, logger: Logger,
-        now: @escaping @Sendable () -> Int64, afterCommit: @escaping @Sendable () -> Void
+        workload: W, rowCache: ChangelogRowCache?, outputCache: OutputRecordCache?, store: Store, retryPolicy: RetryPolicy, stats: EngineStats,
+        logger: Logger, now: @escaping @Sendable () -> Int64, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.workload = workload
         self.rowCache = rowCache

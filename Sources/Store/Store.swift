@@ -41,7 +41,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         do {
-            try Self.enableIncrementalVacuum(path)
+            try Self.enableIncrementalVacuum(path, configuration)
             pool = try DatabasePool(path: path, configuration: configuration)
             // The writer gets 8 MB of page cache (SQLite's default is 2 MB), so a batch's pages stay in
             // memory until its commit instead of spilling to the WAL mid-transaction; 32 MB measured no
@@ -59,11 +59,10 @@ public final class Store: Sendable {
 
     /// A new, empty database gets `auto_vacuum = INCREMENTAL` (it can only be chosen before the first
     /// table), so that retention can hand freed pages back to the file system in small steps.
-    private static func enableIncrementalVacuum(_ path: String) throws {
-        // A reader (the sqlite3 shell, a probe) may hold the new file for a moment: wait for it as the
-        // pool does, rather than fail to start with "database is locked".
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+    /// - Parameter configuration: the pool's: a reader (the sqlite3 shell, a probe) may hold the new file
+    ///   for a moment, and this connection waits for it as the pool does rather than fail to start with
+    ///   "database is locked".
+    private static func enableIncrementalVacuum(_ path: String, _ configuration: Configuration) throws {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 {

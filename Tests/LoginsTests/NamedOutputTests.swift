@@ -39,14 +39,6 @@ import Testing
         return inputs
     }
 
-    private func makeStore() throws -> (Store, () -> Void) {
-        let directory = NSTemporaryDirectory() + "eddy-named-output-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
-        return (store, { try? FileManager.default.removeItem(atPath: directory) })
-    }
-
     /// The valid messages' count: 60 less the 9 with a bad timestamp, 17 per partition.
     private let validCount = 51
 
@@ -84,7 +76,7 @@ import Testing
     }
 
     @Test func messagesReadBackAreTheBytesStagingMade() throws {
-        let (store, remove) = try makeStore()
+        let (store, remove) = try makeLoginsStore()
         defer { remove() }
         let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil, publishes: true))
         let (staged, named) = try commit(workload, store)
@@ -115,9 +107,9 @@ import Testing
     /// by the failed messages); the bytes still match, and a carried outbox (events not stored) holds
     /// the same messages, one row each.
     @Test func aRunNamesSeveralRangesAndMatchesTheCarriedOutput() throws {
-        let (named, removeNamed) = try makeStore()
+        let (named, removeNamed) = try makeLoginsStore()
         defer { removeNamed() }
-        let (carried, removeCarried) = try makeStore()
+        let (carried, removeCarried) = try makeLoginsStore()
         defer { removeCarried() }
         let storing = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil, publishes: true))
         let notStoring = LoginsWorkload(
@@ -148,7 +140,7 @@ import Testing
     /// Retention keeps the rows an unsent output row names, and every later row of their partition,
     /// until the output is sent; the other partitions are pruned as usual.
     @Test func retentionKeepsTheRowsOfUnsentOutput() throws {
-        let (store, remove) = try makeStore()
+        let (store, remove) = try makeLoginsStore()
         defer { remove() }
         let now: Int64 = 1_700_000_000 + 30 * 86_400
         let workload = LoginsWorkload(
@@ -186,7 +178,7 @@ import Testing
     /// Before a partition's rows leave, its unsent output named by them becomes one row per message
     /// with the same bytes; the other partitions' rows stay named.
     @Test func aPartitionThatLeavesWritesItsUnsentOutputOut() throws {
-        let (store, remove) = try makeStore()
+        let (store, remove) = try makeLoginsStore()
         defer { remove() }
         let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: nil, countsRetentionSeconds: nil, publishes: true))
         let (_, named) = try commit(workload, store)

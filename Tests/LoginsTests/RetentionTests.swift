@@ -12,15 +12,6 @@ import Testing
         Array(json.utf8).withUnsafeBytes { body(IncomingMessage(topic: "t", partition: 0, offset: 1, key: nil, value: $0)) }
     }
 
-    /// A migrated database in a new temporary directory, and what removes them.
-    private func makeStore() throws -> (Store, () -> Void) {
-        let directory = NSTemporaryDirectory() + "eddy-retention-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory + "/eddy.db")
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
-        return (store, { try? FileManager.default.removeItem(atPath: directory) })
-    }
-
     @Test func anEventOlderThanTheCountsRetentionIsLateAndPassesOnceThePolicyChanges() {
         let strict = LoginsWorkload(settings: LoginsSettings(countsRetentionSeconds: 3_600), now: { 100_000 })
         let late = message(#"{"user_id":"u","timestamp":96000}"#) { var batch = strict.makeBatch(capacity: 1); return strict.stage($0, into: &batch) }
@@ -32,7 +23,7 @@ import Testing
     }
 
     @Test func eventsAndCountsArePrunedByEventTime() throws {
-        let (store, removeStore) = try makeStore()
+        let (store, removeStore) = try makeLoginsStore()
         defer { removeStore() }
         let now: Int64 = 100 * 86_400
         let workload = LoginsWorkload(settings: LoginsSettings(eventsRetentionSeconds: 7 * 86_400, countsRetentionSeconds: 90 * 86_400), now: { now })
@@ -62,7 +53,7 @@ import Testing
     /// Events go a whole minute at a time, through `login_event_minutes`, however their times interleave
     /// in the partitions; an event of the minute that holds the cutoff stays until that minute is over.
     @Test func eventsArePrunedByWholeMinutesThroughTheMinutesMap() throws {
-        let (store, removeStore) = try makeStore()
+        let (store, removeStore) = try makeLoginsStore()
         defer { removeStore() }
         let now: Int64 = 100 * 86_400 + 30
         let cutoff = now - 600
