@@ -125,11 +125,15 @@ public final class OutboxRelay: Service, Sendable {
             metadata: ["output_topic": "\(output?.topic ?? "off")", "changelog_topic": "\(changelog?.topic ?? "off")"]
         )
         // On shutdown the consumer has stopped first, so the outbox no longer grows: publish what is left
-        // while the deadline allows, keeping back a little of it for the last acknowledgements.
+        // while the deadline allows, keeping back a little of it for the last acknowledgements. At least
+        // one pass starts after the stop: the pass before it may have read the outbox before the
+        // consumer's last batch committed.
         var produced = 0
+        var passedSinceStop = false
         /// A record's rows were still held by the commit thread's transaction: read again shortly.
         var committing = false
-        while !stop.isSet || (produced > 0 || acknowledgements.inFlight > 0) && stopping() > .seconds(1) {
+        while !stop.isSet || (!passedSinceStop || produced > 0 || acknowledgements.inFlight > 0) && stopping() > .seconds(1) {
+            passedSinceStop = stop.isSet
             produced = 0
             committing = false
             let room = maxInFlight - acknowledgements.inFlight

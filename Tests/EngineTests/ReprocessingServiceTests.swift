@@ -109,7 +109,10 @@ import Testing
         let running = Task { try await service.run() }
         // The only batch is in its transaction when the shutdown comes, and the consumer thread waits
         // for the database behind it (its next failed-rows run); then the transaction fails.
-        #expect(try await waitUntil(10) { rules.stagedOffsets.withLock { $0.count } == 50 })
+        #expect(
+            try await waitUntil(30) { rules.stagedOffsets.withLock { $0.count } == 50 },
+            "the group join and the first batch take seconds while other suites run"
+        )
         try await Task.sleep(for: .milliseconds(500))
         running.cancel()
         try await Task.sleep(for: .milliseconds(200))
