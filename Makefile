@@ -44,7 +44,9 @@ BENCH_VENV = .build-bench/venv
 bench: release setup-test
 	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
-	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python $(if $(BASELINE),--baseline-eddy $(BASELINE))
+	cc -O2 -o .build-bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread
+	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python --sqlite-alone .build-bench/sqlite_alone \
+		$(if $(BASELINE),--baseline-eddy $(BASELINE))
 
 # The login parser alone against JSONSerialization and JSONDecoder on the same 1,000,000 generated payloads.
 bench-parser: setup

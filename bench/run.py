@@ -309,6 +309,24 @@ def mirror_restore(eddy, bootstrap, group, valid_events, workdir, logdir):
             "wall_seconds": seconds, "peak_rss_mb": rss}
 
 
+def sqlite_alone(binary, eddy, messages, source, workdir, counts_only=False):
+    """SQLite alone, in C (`bench/sqlite_alone.c`): the valid events `source` (the output-off run's
+    database) stored, replayed into a new database that `eddy migrate` made, with the statements of
+    Eddy's batch transaction and nothing else: the commit thread's ceiling on this machine. Its rate is
+    in `messages` (the topic's, bad ones included, whose failed rows it leaves out) per second, as the
+    eddy rows count. With `counts_only`, the counts and the offsets alone, as `--store-events false`."""
+    target = workdir / f"sqlite-alone{'-counts' if counts_only else ''}.db"
+    subprocess.run([eddy, "migrate", "--db", str(target)], check=True, stdout=subprocess.DEVNULL)
+    started = time.monotonic()
+    report = json.loads(subprocess.run([binary, str(source), str(target), "5000", *(["counts"] if counts_only else [])],
+                                       check=True, capture_output=True, text=True).stdout)
+    system, label = (("sqlite-alone-counts", "SQLite alone (C), counts only") if counts_only
+                     else ("sqlite-alone", "SQLite alone (C), output off's valid rows"))
+    return {"system": system, "label": label, "valid_rows": report["events"],
+            **{key: value for key, value in report.items() if key not in ("events", "events_per_second")},
+            "events": messages, "events_per_second": messages / report["seconds"], "wall_seconds": time.monotonic() - started}
+
+
 def agreed_valid_count(eddy_rows):
     """The valid events every eddy run (and the restore) counted in login_counts; they must agree."""
     counts = {row["system"]: row["valid_counted"] for row in eddy_rows if "valid_counted" in row}
@@ -368,9 +386,10 @@ def print_table(rows):
               f"{seconds(row.get('commit_p99_s')):>11} {f'{first:.2f}s' if first is not None else '-':>11}")
 
 
-def measure_eddy(eddy, bootstrap, events, logdir, baseline=None):
+def measure_eddy(eddy, bootstrap, events, logdir, baseline=None, alone=None):
     """Every eddy variant, each into its own database in a temporary directory. With a `baseline` binary
-    (an earlier build), each variant runs on it first, then on `eddy`, so both see the same machine."""
+    (an earlier build), each variant runs on it first, then on `eddy`, so both see the same machine. With
+    `alone` (the sqlite_alone binary), SQLite alone replays the output-off run's rows."""
     rows = []
     binaries = [("baseline-", "baseline: ", baseline)] if baseline else []
     binaries.append(("", "", eddy))
@@ -384,6 +403,11 @@ def measure_eddy(eddy, bootstrap, events, logdir, baseline=None):
                 print(f"{title}{label}...", flush=True)
                 rows.append({"system": prefix + name, "label": title + label,
                              **eddy_run(binary, bootstrap, events, pathlib.Path(workdir), logdir, prefix + name, arguments)})
+        if alone:
+            print("SQLite alone (C), on the output-off run's rows...", flush=True)
+            for counts_only in (False, True):
+                rows.append(sqlite_alone(alone, eddy, events, pathlib.Path(workdir) / "eddy-outbox-off.db", pathlib.Path(workdir),
+                                         counts_only))
         if knows_option(eddy, "--changelog-topic"):
             print("restore: eddy mirror of the changelog of the changelog-on run...", flush=True)
             valid = next(row["valid_counted"] for row in rows if row["system"] == "eddy-changelog")
@@ -408,7 +432,7 @@ def print_peer_ratios(eddy_rows, quix_rows):
         scope = "whole topic" if quix["complete"] else f"time-boxed at {quix['steady_seconds']:.0f}s"
         rate = quix["events_per_second"]
         ratios = ", ".join(f"{eddy['system']} " + (f"{eddy['events_per_second'] / rate:.1f}x" if rate else "-")
-                           for eddy in eddy_rows)
+                           for eddy in eddy_rows if not eddy["system"].startswith("sqlite-alone"))
         print(f"eddy / {quix['label']} ({scope}): {ratios}")
 
 
@@ -428,11 +452,17 @@ def main():
                         help="the most seconds of Quix Streams after its first event; it stops when all is counted")
     parser.add_argument("--json", default="bench/results/latest.json", help="the logs go to logs/ beside it")
     parser.add_argument("--baseline-eddy", help="an earlier eddy binary, measured beside --eddy in the same run")
+    parser.add_argument("--sqlite-alone", default=".build-bench/sqlite_alone",
+                        help="bench/sqlite_alone.c built (make bench builds it): the commit thread's ceiling; "
+                             "missing: skipped")
     parser.add_argument("--cost-pairs", type=int, default=3,
                         help="pairs of runs, changelog off and on back to back, per mode (output off, counts only) "
                              "whose median ratio is the changelog's cost; 0 skips them")
     args = parser.parse_args()
 
+    alone = args.sqlite_alone if os.path.exists(args.sqlite_alone) else None
+    if not alone:
+        print(f"notice: {args.sqlite_alone} not found; skipping SQLite alone (make bench builds it)", flush=True)
     peer = os.path.exists(args.peer_python)
     if not peer:
         print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
@@ -448,7 +478,7 @@ def main():
         produce(args.eddy, bootstrap, args.events, args.bad_share, args.produce_linger_ms)
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
-        eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy)
+        eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy, alone)
         cost = measure_changelog_cost(args.eddy, bootstrap, args.events, logdir, args.cost_pairs)
         valid_events = agreed_valid_count(eddy_rows + cost)
         quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
