@@ -85,6 +85,7 @@ final class ConsumerSession<W: Workload> {
             for partition in rebalance.partitions {
                 resumeAt[partition] = nil
                 unhinted[partition] = nil
+                stats.metrics.forgetLag(topic: partition.topic, partition: partition.partition)
                 if handOver != nil { released[partition] = .now }
             }
         }

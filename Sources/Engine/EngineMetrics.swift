@@ -22,6 +22,8 @@ final class EngineMetrics: Sendable {
     let databaseBytes = Gauge(label: "eddy_database_bytes")
     let walBytes = Gauge(label: "eddy_wal_bytes")
     let restoring = Gauge(label: "eddy_restore_in_progress")
+    let lockWaiting = Gauge(label: "eddy_database_lock_waiting")
+    let lockWaits = Metrics.Counter(label: "eddy_database_lock_waits_total")
     let restoredRows = Metrics.Counter(label: "eddy_restored_rows_total")
     let restoreSeconds = Metrics.Timer(label: "eddy_restore_seconds")
     private let failedByClass = Mutex<[String: Metrics.Counter]>([:])
@@ -44,6 +46,12 @@ final class EngineMetrics: Sendable {
             }
             counters[table]!.increment(by: count)
         }
+    }
+
+    /// Removes the lag gauge of a partition this instance no longer owns: its last value would read as
+    /// lag nobody works off.
+    func forgetLag(topic: String, partition: Int32) {
+        lagByPartition.withLock { $0.removeValue(forKey: "\(topic)/\(partition)")?.destroy() }
     }
 
     func lag(topic: String, partition: Int32, _ value: Int64) {

@@ -24,6 +24,7 @@ public final class EngineStats: Sendable {
     private let longestPruneMicroseconds = Atomic<Int>(0)
     private let restoringCount = Atomic<Int>(0)
     private let restoredRowsCount = Atomic<Int>(0)
+    private let lockWaitStart = Mutex<ContinuousClock.Instant?>(nil)
 
     public init() {}
 
@@ -52,6 +53,22 @@ public final class EngineStats: Sendable {
     /// Output messages the relay made from their rows read back (after a restart, a failed send, or when
     /// it fell behind the messages kept in memory).
     public var outputRecordsReadBack: Int { outputReadBackCount.load(ordering: .relaxed) }
+
+    /// Since when a write has waited for the database's write lock, held by another connection (an
+    /// operator's open transaction), or `nil`.
+    public var waitingForLockSince: ContinuousClock.Instant? { lockWaitStart.withLock { $0 } }
+
+    /// Records that a write started waiting for the write lock (`since`), or that none waits any more
+    /// (`nil`).
+    /// - Returns: how long the wait that ended lasted.
+    func recordLockWait(since: ContinuousClock.Instant?) -> Duration? {
+        metrics.lockWaiting.record(since == nil ? 0 : 1)
+        if since != nil { metrics.lockWaits.increment() }
+        return lockWaitStart.withLock { start in
+            defer { start = since }
+            return since == nil ? start.map { ContinuousClock.now - $0 } : nil
+        }
+    }
 
     /// A partition's state is being rebuilt from the changelog.
     public var isRestoring: Bool { restoringCount.load(ordering: .relaxed) > 0 }

@@ -13,6 +13,8 @@ public final class Store: Sendable {
     /// The database file's path as given.
     public let path: String
     let pool: DatabasePool
+    /// Writes waiting for another connection's write lock.
+    public let lockWait = LockWait()
 
     /// Opens (creating when missing, with owner-only permissions) the database at `path`.
     /// - Throws: `StoreError` saying why the file cannot be used.
@@ -72,13 +74,26 @@ public final class Store: Sendable {
         try queue.close()
     }
 
-    /// Runs `updates` in one IMMEDIATE transaction: all of it commits, or none of it.
+    /// Runs `updates` in one IMMEDIATE transaction: all of it commits, or none of it. While another
+    /// connection holds the write lock (an operator's open transaction in `sqlite3`), it waits: for as
+    /// long as it takes once ``lockWait`` is observed (the running service), else for SQLite's busy
+    /// timeout (10 s; a one-off command then fails). `BEGIN IMMEDIATE` is refused before `updates` runs.
     /// - Throws: `StoreError` when the transaction fails (it is rolled back), or what `updates` threw.
     public func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as DatabaseError {
-            throw StoreError("writing to \(path) failed: \(Self.describe(error))")
+        var waiting = false
+        defer { if waiting { lockWait.end() } }
+        while true {
+            do {
+                return try pool.write(updates)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && lockWait.isObserved {
+                // SQLite's busy timeout has waited already; wait on.
+                if !waiting {
+                    waiting = true
+                    lockWait.begin()
+                }
+            } catch let error as DatabaseError {
+                throw StoreError("writing to \(path) failed: \(Self.describe(error))")
+            }
         }
     }
 
@@ -118,6 +133,7 @@ public final class Store: Sendable {
         guard let error = error as? DatabaseError else { return "\(error)" }
         switch error.resultCode {
         case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_BUSY: return "another connection holds the write lock (an open transaction in sqlite3?); end it and try again"
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "permission denied or read-only file (\(error.message ?? ""))"
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not an Eddy database or is corrupt"
         default: return error.message ?? "\(error)"

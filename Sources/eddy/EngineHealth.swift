@@ -8,6 +8,8 @@ struct EngineHealth: HealthSource {
     let stallAfter: Duration
 
     func liveness() -> HealthReport {
+        // Waiting for another connection's lock is not wedged: restarting would not free it.
+        if let waiting = waitingForLock { return HealthReport(ok: true, detail: waiting) }
         guard let since = stats.sinceLastLoop else { return HealthReport(ok: true, detail: "starting") }
         guard since < stallAfter else {
             return HealthReport(ok: false, detail: "the processing loop has not gone round for \(Self.seconds(since))")
@@ -17,12 +19,19 @@ struct EngineHealth: HealthSource {
 
     func readiness() -> HealthReport {
         if stats.transactionsFailing { return HealthReport(ok: false, detail: "the last transaction failed; see the logs") }
+        if let waiting = waitingForLock { return HealthReport(ok: false, detail: waiting) }
         if stats.sinceLastLoop == nil { return HealthReport(ok: false, detail: "starting: connecting to the broker") }
         if !stats.brokerReachable { return HealthReport(ok: false, detail: "the broker does not answer") }
         if stats.isRestoring { return HealthReport(ok: false, detail: "restoring partitions from the changelog") }
         if stats.assignedPartitions == 0 { return HealthReport(ok: false, detail: "no partitions assigned") }
         let commit = stats.sinceLastCommit.map { "last commit \(Self.seconds($0)) ago" } ?? "no batch yet"
         return HealthReport(ok: true, detail: "\(stats.assignedPartitions) partitions assigned, \(commit)")
+    }
+
+    private var waitingForLock: String? {
+        stats.waitingForLockSince.map {
+            "waiting \(Self.seconds(.now - $0)) for the database's write lock, held by another connection (an open transaction in sqlite3?)"
+        }
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -70,9 +70,12 @@ struct MirrorCommand: AsyncParsableCommand {
         let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
         let mirror = ChangelogMirror(settings: settings, store: store, tables: LoginsWorkload.partitionedTables, stats: stats, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: mirror)]
+        // A failing service shuts the other down gracefully: cancelled, the HTTP server logs errors of
+        // its own that read like the cause.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: mirror, failureTerminationBehavior: .gracefullyShutdownGroup)]
         if let address = HTTPAddress(http) {
-            services.insert(.init(service: OpsServer(address: address, health: MirrorHealth(stats: stats), registry: registry, logger: logger)), at: 0)
+            let server = OpsServer(address: address, health: MirrorHealth(stats: stats), registry: registry, logger: logger)
+            services.insert(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup), at: 0)
             logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -48,7 +48,9 @@ struct RunCommand: AsyncParsableCommand {
         let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
         // A service group stops its services in reverse order: the watchdog starts the shutdown clock,
-        // the consumer commits its last batch, then the relay publishes what it can of the outbox.
+        // the consumer commits its last batch, then the relay publishes what it can of the outbox. A
+        // service that fails shuts the others down gracefully too (cancelled, the HTTP server logs errors
+        // of its own that read like the cause), and its error is the last line.
         let deadline = ops.shutdownDeadline()
         let workload = LoginsWorkload(settings: logins)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -58,16 +60,26 @@ struct RunCommand: AsyncParsableCommand {
                     service: OutboxRelay(
                         output: outputSettings, changelog: engine.changelog, workload: workload, store: store, stats: stats,
                         logger: logger, deadline: deadline
-                    )
+                    ),
+                    failureTerminationBehavior: .gracefullyShutdownGroup
                 )
             )
         }
         services.append(
-            .init(service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger, workload: workload))
+            .init(
+                service: ConsumerService(configuration: engine, store: store, stats: stats, logger: logger, workload: workload),
+                failureTerminationBehavior: .gracefullyShutdownGroup
+            )
         )
         if let address = ops.address {
             let health = EngineHealth(stats: stats, stallAfter: max(.seconds(60), .milliseconds(3 * processing.batchLatency.milliseconds)))
-            services.insert(.init(service: OpsServer(address: address, health: health, registry: registry, logger: logger)), at: 0)
+            services.insert(
+                .init(
+                    service: OpsServer(address: address, health: health, registry: registry, logger: logger),
+                    failureTerminationBehavior: .gracefullyShutdownGroup
+                ),
+                at: 0
+            )
             logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
         }
         services.append(.init(service: ShutdownWatchdog(deadline: deadline, logger: logger), successTerminationBehavior: .ignore))

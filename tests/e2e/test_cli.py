@@ -26,6 +26,16 @@ def test_unreachable_broker_fails_within_seconds(eddy_bin, tmp_path):
     assert "Fatal error" not in result.stderr and "Stack" not in result.stderr
 
 
+def test_an_exit_on_an_error_ends_with_its_cause_and_nothing_else_reads_like_one(eddy_bin, tmp_path):
+    """With the ops endpoints up and every log line on, the last line names the cause and the remedy;
+    no error line of the HTTP server's shutdown comes before it."""
+    result = run(eddy_bin, "run", "--brokers", "127.0.0.1:1", "--db", str(tmp_path / "e.db"), "--http", "127.0.0.1:0")
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "no Kafka broker answered" in lines[-1] and "check the broker addresses" in lines[-1], result.stderr
+    assert not [line for line in lines if " error " in line and "Hummingbird" in line], result.stderr
+
+
 def test_unwritable_database_path_is_one_line(eddy_bin):
     result = run(eddy_bin, "run", "--brokers", "127.0.0.1:1", "--db", "/nonexistent-dir/e.db")
     assert result.returncode != 0

@@ -92,3 +92,38 @@ def test_json_logs_are_one_object_per_line(eddy_bin, broker_factory, tmp_path):
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     assert any(r["message"] == "partitions assigned" and r["level"] == "info" and "partitions" in r for r in records)
     assert all({"time", "level", "label", "message"} <= r.keys() for r in records)
+
+
+def test_lag_gauges_of_partitions_that_moved_away_are_removed(eddy_bin, broker_factory, tmp_path):
+    """A second instance takes half the partitions: the first one's /metrics keeps the lag of the
+    partitions it still owns only, instead of the last value of those that left."""
+    broker = broker_factory(partitions=4)
+    assert subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "2000", "--log-level", "warning"],
+                          capture_output=True, timeout=60).returncode == 0
+    urls = [f"http://127.0.0.1:{helpers.free_port()}" for _ in range(2)]
+    services = []
+
+    def lagging(url):
+        return {labels for name, labels in samples(url) if name == "eddy_consumer_lag"}
+
+    try:
+        for name, url in zip("ab", urls):
+            log = tmp_path / f"{name}.log"
+            services.append(helpers.run_eddy(eddy_bin, broker.bootstrap, tmp_path / f"{name}.db", log, "--http",
+                                             url.removeprefix("http://")))
+            assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+            if name == "a":
+                helpers.wait_until(lambda: len(lagging(urls[0])) == 4, 30, "the first instance never showed lag for 4 partitions")
+        helpers.wait_until(lambda: [samples(url).get(("eddy_assigned_partitions", ())) for url in urls] == [2, 2], 60,
+                           "the partitions were not shared two and two")
+        helpers.wait_until(lambda: len(lagging(urls[0])) == 2 and len(lagging(urls[1])) == 2, 30,
+                           lambda: f"lag series: first {sorted(lagging(urls[0]))}, second {sorted(lagging(urls[1]))}")
+        assert not lagging(urls[0]) & lagging(urls[1]), "both instances report the lag of the same partition"
+        for service in services:
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=30) == 0
+    finally:
+        for service in services:
+            if service.poll() is None:
+                service.kill()
+                service.wait()

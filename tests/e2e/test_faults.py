@@ -1,0 +1,66 @@
+"""Faults beyond a crash, on the real binary: Eddy keeps what it promised and says what happens."""
+import signal
+import subprocess
+import time
+
+from prometheus_client.parser import text_string_to_metric_families
+
+import helpers
+
+
+def metric(url, name):
+    _, text = helpers.http_get(url + "/metrics")
+    values = [s.value for family in text_string_to_metric_families(text) for s in family.samples if s.name == name]
+    return values[0] if values else None
+
+
+def test_a_foreign_writer_holding_the_lock_pauses_eddy_which_catches_up_exact(eddy_bin, broker_factory, tmp_path):
+    """An operator's `sqlite3` session holds the write lock in an open transaction for 30 s while events
+    stream in: Eddy waits (no exit), says so in its log, `/readyz` and a metric, stays live, consumes
+    nothing meanwhile, and catches up after, exact."""
+    broker = broker_factory(partitions=4)
+    events = 30_000
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(events), "--rate", "1000", "--seed", "21",
+         "--bad-share", "0.05", "--log-level", "warning"], stdout=subprocess.DEVNULL)
+    db = tmp_path / "eddy.db"
+    url = f"http://127.0.0.1:{helpers.free_port()}"
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
+    shell = None
+    try:
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+        helpers.wait_until(lambda: helpers.committed_total(db) > 2_000, 60, "eddy committed nothing")
+
+        shell = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        shell.stdin.write("BEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
+        shell.stdin.flush()
+        held_at = time.monotonic()
+        helpers.wait_until(lambda: "holds the write lock" in log.read_text(errors="replace"), 30,
+                           "eddy did not log that another connection holds the write lock")
+        status, detail = helpers.http_get(url + "/readyz")
+        assert status == 503 and "write lock" in detail, f"/readyz while the lock is held: {status} {detail}"
+        assert helpers.http_get(url + "/healthz")[0] == 200, "waiting for a lock is not wedged: /healthz must stay 200"
+        assert metric(url, "eddy_database_lock_waiting") == 1
+        paused_at = helpers.committed_total(db)
+        time.sleep(max(0.0, 30 - (time.monotonic() - held_at)))
+        assert service.poll() is None, "eddy exited while the lock was held"
+        assert helpers.committed_total(db) == paused_at, "a transaction committed while another connection held the lock"
+
+        shell.stdin.write("COMMIT;\n")
+        shell.stdin.close()
+        assert shell.wait(timeout=10) == 0
+        assert producer.wait(timeout=120) == 0, "eddy produce failed"
+        helpers.wait_for_total(db, events, timeout=120)
+        helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, 30, "/readyz did not come back")
+        assert metric(url, "eddy_database_lock_waiting") == 0
+        assert metric(url, "eddy_database_lock_waits_total") >= 1
+        assert "was released after" in log.read_text(errors="replace")
+        assert helpers.stored_state(db) == helpers.expected_state(helpers.read_topic(broker.bootstrap, broker.topic))
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        for process in (producer, service, shell):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
