@@ -135,7 +135,10 @@ public final class Store: Sendable {
         case .SQLITE_FULL: return "the disk is full"
         case .SQLITE_BUSY: return "another connection holds the write lock (an open transaction in sqlite3?); end it and try again"
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "permission denied or read-only file (\(error.message ?? ""))"
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not an Eddy database or is corrupt"
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return "the file is not an Eddy database or is damaged; it was left as it is. Restore a backup "
+                + "(docs/operations.md#backups), or move it away and start on a new file: with the changelog on, "
+                + "the partitions' state is restored from it"
         default: return error.message ?? "\(error)"
         }
     }

@@ -1,5 +1,7 @@
 """Faults beyond a crash, on the real binary: Eddy keeps what it promised and says what happens."""
+import hashlib
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -64,3 +66,34 @@ def test_a_foreign_writer_holding_the_lock_pauses_eddy_which_catches_up_exact(ed
             if process and process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_a_damaged_database_at_start_is_one_clear_line_and_stays_as_it_was(eddy_bin, tmp_path):
+    """A file cut short by a bad volume, or one that is not a database at all: eddy names the file and
+    the recovery, exits non-zero, and leaves the file byte for byte as it was."""
+    good = tmp_path / "good.db"
+    assert subprocess.run([eddy_bin, "migrate", "--db", str(good)], capture_output=True, timeout=30).returncode == 0
+    truncated, garbage = tmp_path / "truncated.db", tmp_path / "garbage.db"
+    truncated.write_bytes(good.read_bytes()[:8192])
+    garbage.write_bytes(bytes(range(256)) * 16)
+    for damaged in (truncated, garbage):
+        before = hashlib.sha256(damaged.read_bytes()).hexdigest()
+        result = subprocess.run([eddy_bin, "run", "--brokers", "127.0.0.1:1", "--db", str(damaged), "--http", "off"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stderr
+        assert str(damaged) in lines[0] and "damaged" in lines[0] and "backup" in lines[0] and "changelog" in lines[0], lines[0]
+        assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before, f"{damaged.name} was changed"
+
+    # One written by a newer eddy: named, not migrated, its records kept.
+    newer = tmp_path / "newer.db"
+    newer.write_bytes(good.read_bytes())
+    with sqlite3.connect(newer) as db:
+        db.execute("INSERT INTO grdb_migrations VALUES ('0099_from_a_newer_eddy')")
+    result = subprocess.run([eddy_bin, "run", "--brokers", "127.0.0.1:1", "--db", str(newer), "--http", "off"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert str(newer) in result.stderr and "0099_from_a_newer_eddy" in result.stderr and "newer version" in result.stderr, result.stderr
+    with sqlite3.connect(newer) as db:
+        assert db.execute("SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '0099_from_a_newer_eddy'").fetchone()[0] == 1
