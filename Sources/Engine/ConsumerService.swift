@@ -34,17 +34,7 @@ public struct ConsumerService<W: Workload>: Service {
     }
 
     public func run() async throws {
-        store.lockWait.observe { [stats, logger, path = store.path] since in
-            let waited = stats.recordLockWait(since: since)
-            if since != nil {
-                logger.warning(
-                    "another connection holds the write lock of \(path) (an open transaction in sqlite3?): writes wait for it, consumption is paused until it is released"
-                )
-            } else if let waited {
-                let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
-                logger.info("the write lock of \(path) was released after \(String(format: "%.1f", seconds)) s of waiting; resuming")
-            }
-        }
+        stats.watchLockWaits(of: store, logger: logger)
         let loop = ConsumerLoop(configuration: configuration, store: store, workload: workload, stats: stats, logger: logger, now: now)
         try await BlockingThread.runUntilShutdown(named: "eddy-consumer") { stop in try loop.run(until: stop) }
     }
