@@ -85,6 +85,8 @@ public final class OutboxRelay: Service, Sendable {
         kafka["group.id"] = nil
         kafka["enable.idempotence"] = "true"
         kafka["acks"] = "all"
+        // Changelog records carry failed messages with their bytes, larger than librdkafka's 1 MB default.
+        if changelog != nil, kafka["message.max.bytes"] == nil { kafka["message.max.bytes"] = "\(ChangelogTopic.maxRecordBytes)" }
         let producer = try KafkaProducer(config: kafka, logger: logger, onDelivery: acknowledgements.report)
         var cursor: Int64 = 0
         var lastFailureLog: ContinuousClock.Instant?

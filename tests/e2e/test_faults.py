@@ -1,5 +1,6 @@
 """Faults beyond a crash, on the real binary: Eddy keeps what it promised and says what happens."""
 import hashlib
+import json
 import signal
 import sqlite3
 import subprocess
@@ -97,3 +98,63 @@ def test_a_damaged_database_at_start_is_one_clear_line_and_stays_as_it_was(eddy_
     assert str(newer) in result.stderr and "0099_from_a_newer_eddy" in result.stderr and "newer version" in result.stderr, result.stderr
     with sqlite3.connect(newer) as db:
         assert db.execute("SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '0099_from_a_newer_eddy'").fetchone()[0] == 1
+
+
+def test_very_large_and_odd_messages_are_kept_exact_and_eddy_keeps_going(eddy_bin, broker_factory, tmp_path):
+    """A 1 MB valid event (larger than a broker takes on the output topic), a 4 MB message of random
+    bytes with a 64 KB key and binary headers, and ordinary events around them, some with 64 KB keys:
+    with the output topic and the changelog on, the first two land in failed_messages with their exact
+    bytes (too_large), the others are counted and published, the changelog takes the 4 MB
+    failed row, and memory stays bounded. (4 MB, not 10: the mock broker keeps about 5 MB per
+    partition and trims what came before a larger message.)"""
+    import os
+    from kafka import KafkaProducer
+
+    broker = broker_factory(partitions=3)
+    now = int(time.time())
+    big_event = json.dumps({"user_id": "u" * 1_000_000, "timestamp": now, "device_type": "web"}).encode()
+    garbage, key = os.urandom(4_000_000), os.urandom(65_536)
+    headers = [("binary", bytes(range(256))), ("empty", b"")]
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), max_request_size=20_000_000)
+
+    def event(i):
+        return json.dumps({"user_id": f"u{i}", "timestamp": now}).encode()
+
+    for i in range(100):
+        producer.send(broker.topic, value=event(i), partition=0)
+    producer.send(broker.topic, value=big_event, partition=0)
+    for i in range(100, 150):
+        producer.send(broker.topic, value=event(i), key=key, headers=headers, partition=1)
+    producer.send(broker.topic, value=garbage, key=key, headers=headers, partition=2)
+    for i in range(150, 200):
+        producer.send(broker.topic, value=event(i), partition=2)
+    producer.flush(60)
+    producer.close()
+
+    db = tmp_path / "eddy.db"
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log)
+    try:
+        helpers.wait_for_total(db, 202, timeout=90)
+        helpers.wait_until(lambda: helpers.outbox_pending(db) == 0, 60,
+                           lambda: f"the outbox did not drain (the changelog or the output refused a record): {log.read_text()[-2000:]}")
+        assert service.poll() is None, f"eddy stopped: {log.read_text()[-2000:]}"
+        rss_kb = int(open(f"/proc/{service.pid}/status").read().split("VmHWM:")[1].split()[0])
+        with sqlite3.connect(db) as connection:
+            failed = {row[1]: (row[0], row[2], row[3]) for row in connection.execute(
+                "SELECT error_class, payload, key, length(headers) FROM failed_messages")}
+            assert connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0] == 200
+            keys = connection.execute("SELECT COUNT(*) FROM login_events WHERE partition = 1").fetchone()[0]
+        assert keys == 50
+        assert set(failed) == {big_event, garbage}, "the two large messages, byte for byte"
+        assert failed[big_event][0] == "too_large" and failed[garbage][0] == "too_large"
+        assert failed[garbage][1] == key and failed[garbage][2] > 256, "its 64 KB key and binary headers"
+        assert rss_kb < 200_000, f"peak RSS {rss_kb} kB"
+        published = helpers.read_topic(broker.bootstrap, "processed-output")
+        assert len(published) >= 200 and all(len(value) < 1_000 for _, _, value in published)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()

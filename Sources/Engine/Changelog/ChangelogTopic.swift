@@ -12,8 +12,14 @@ enum ChangelogTopic {
             "cleanup.policy": "delete",
             "retention.ms": "\(Int64(changelog.retention / .milliseconds(1)))",
             "segment.ms": "\(Int64(changelog.snapshotInterval / .milliseconds(1)))",
+            // A failed message travels in its partition's change set with its exact bytes: as large as
+            // the source topic allows (Kafka's 1 MB by default, often raised), plus the set's other rows.
+            "max.message.bytes": "\(maxRecordBytes)",
         ]
     }
+
+    /// The largest changelog record the relay produces and the topic Eddy creates takes.
+    static let maxRecordBytes = 32 << 20
 
     /// Creates `topic` when it is missing, with as many partitions as the largest source topic.
     /// - Throws: ``ChangelogError`` when it has fewer partitions than a source topic, or is missing and
