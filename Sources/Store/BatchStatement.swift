@@ -75,7 +75,7 @@ public final class BatchStatement {
         case .double(let value): sqlite3_bind_double(handle, index, value)
         case .string(let value): bind(value, at: index)
         case .blob(let data):
-            data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(emptyText), Int32($0.count), sqliteTransient) }
+            _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(emptyText), Int32($0.count), sqliteTransient) }
         }
     }
 

@@ -80,7 +80,7 @@ public struct PartitionRows {
     public static func record(_ db: Database, _ table: PartitionedTable, key: [DatabaseValue], into changes: inout ChangeSet) throws {
         let select = try BatchStatement(db, sql: table.selectByKeySQL)
         for (index, value) in key.enumerated() { select.bind(value, at: Int32(index + 1)) }
-        let found = try select.run { row in
+        let found: Void? = try select.run { row in
             changes.upsert(table)
             row.appendColumns(to: &changes)
         }
