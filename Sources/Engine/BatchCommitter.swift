@@ -141,6 +141,7 @@ private final class BatchTransactions<W: Workload>: Sendable {
                         try FailedMessages.insert(db, message, nextAttemptAt: next, now: timestamp, recordingInto: &set)
                     }
                 }
+                for gap in batch.gaps { try OffsetGaps.insert(db, gap, now: timestamp) }
                 try ConsumerOffsets.save(
                     db,
                     batch.nextOffsets.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $1) },
@@ -164,6 +165,7 @@ private final class BatchTransactions<W: Workload>: Sendable {
         stats.recordCommit(ContinuousClock.now - started)
         stats.recordBroker(reachable: true)
         stats.recordBatch(messages: batch.count, failures: batch.failureCounts)
+        stats.recordGaps(batch.gaps)
         logger.debug("batch committed", metadata: ["messages": "\(batch.count)", "failed": "\(batch.failures.count)"])
         outcome.withLockedValue { $0.committed.merge(batch.nextOffsets) { max($0, $1) } }
         afterCommit()

@@ -12,6 +12,8 @@ final class ConsumerSession<W: Workload> {
     /// The partitions assigned, and where each resumes (its next offset in SQLite).
     private(set) var assigned: Set<TopicPartition> = []
     private(set) var resumeAt: [TopicPartition: Int64] = [:]
+    /// The next offset of each assigned partition after the batches staged so far, where one is known.
+    private var expected: [TopicPartition: Int64] = [:]
     /// Offsets committed to SQLite and not yet to Kafka, and when Kafka is next told.
     private var unhinted: [TopicPartition: Int64] = [:]
     private var hints = IntervalTimer(every: .seconds(5))
@@ -44,11 +46,27 @@ final class ConsumerSession<W: Workload> {
     /// - Throws: `EngineError` when an earlier batch could not be committed.
     func submitMessages() throws {
         if !messages.isEmpty {
-            let batch = StagedBatch(messages, by: workload)
+            var batch = StagedBatch(messages, by: workload)
             messages.removeAll()
+            batch.gaps = gaps(before: batch)
+            expected.merge(batch.nextOffsets) { max($0, $1) }
             try committer.submit(batch)
         }
         hint(try committer.takeCommitted())
+    }
+
+    /// The offsets the broker deleted before this instance read them: a partition whose batch starts past
+    /// the offset expected, where the log now starts past it too (retention ran ahead, or the topic was
+    /// recreated). A hole inside the log (a transaction marker, a compacted record) is not one.
+    private func gaps(before batch: StagedBatch<W>) -> [OffsetGap] {
+        batch.firstOffsets.compactMap { partition, first in
+            guard let from = expected[partition], first > from, let start = consumer.cachedStartOffset(partition), start > from else { return nil }
+            let gap = OffsetGap(topic: partition.topic, partition: partition.partition, from: from, to: min(start, first))
+            logger.warning(
+                "\(partition): offsets \(gap.from)..<\(gap.to) were deleted by the broker before Eddy read them (its retention ran ahead, or the topic was recreated): \(gap.to - gap.from) messages are missing from the state; recorded in offset_gaps"
+            )
+            return gap
+        }
     }
 
     /// Submits the messages in hand and waits until every batch is committed.
@@ -75,6 +93,7 @@ final class ConsumerSession<W: Workload> {
             if handOver == nil { warnIfProcessedElsewhere(stored) }
             try consumer.complete(rebalance, startingAt: stored)
             resumeAt.merge(stored) { $1 }
+            expected.merge(stored) { $1 }
             assigned.formUnion(rebalance.partitions)
             try dropUnassigned()
         case .revoke:
@@ -84,6 +103,7 @@ final class ConsumerSession<W: Workload> {
             assigned.subtract(rebalance.partitions)
             for partition in rebalance.partitions {
                 resumeAt[partition] = nil
+                expected[partition] = nil
                 unhinted[partition] = nil
                 stats.metrics.forgetLag(topic: partition.topic, partition: partition.partition)
                 if handOver != nil { released[partition] = .now }

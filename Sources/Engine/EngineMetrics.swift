@@ -23,6 +23,7 @@ final class EngineMetrics: Sendable {
     let walBytes = Gauge(label: "eddy_wal_bytes")
     let restoring = Gauge(label: "eddy_restore_in_progress")
     let lockWaiting = Gauge(label: "eddy_database_lock_waiting")
+    let messagesLost = Metrics.Counter(label: "eddy_messages_deleted_unread_total")
     let lockWaits = Metrics.Counter(label: "eddy_database_lock_waits_total")
     let restoredRows = Metrics.Counter(label: "eddy_restored_rows_total")
     let restoreSeconds = Metrics.Timer(label: "eddy_restore_seconds")

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Synchronization
 
 /// Running totals and health of the consumer loop, readable from any thread; every record also
@@ -53,6 +54,11 @@ public final class EngineStats: Sendable {
     /// Output messages the relay made from their rows read back (after a restart, a failed send, or when
     /// it fell behind the messages kept in memory).
     public var outputRecordsReadBack: Int { outputReadBackCount.load(ordering: .relaxed) }
+
+    /// Records the ranges of offsets the broker deleted before they were read.
+    func recordGaps(_ gaps: [OffsetGap]) {
+        for gap in gaps { metrics.messagesLost.increment(by: Int(gap.to - gap.from)) }
+    }
 
     /// Since when a write has waited for the database's write lock, held by another connection (an
     /// operator's open transaction), or `nil`.

@@ -8,6 +8,10 @@ struct StagedBatch<W: Workload>: Sendable {
     private(set) var effects: W.Batch
     private(set) var failures: [(message: FailedMessage, isTransient: Bool)] = []
     private(set) var nextOffsets: [TopicPartition: Int64] = [:]
+    /// The first offset of every partition it read.
+    private(set) var firstOffsets: [TopicPartition: Int64] = [:]
+    /// Offsets the broker deleted before they were read, found while staging; recorded in the transaction.
+    var gaps: [OffsetGap] = []
     private(set) var count = 0
     /// The partition of the last message and the offset after it; merged into `nextOffsets` when the
     /// partition changes, because librdkafka hands out runs of messages from one partition.
@@ -44,7 +48,9 @@ struct StagedBatch<W: Workload>: Sendable {
             return
         }
         flushRun()
-        run = (TopicPartition(topic: topic, partition: partition), next)
+        let started = TopicPartition(topic: topic, partition: partition)
+        run = (started, next)
+        firstOffsets[started] = min(firstOffsets[started] ?? next - 1, next - 1)
     }
 
     private mutating func flushRun() {

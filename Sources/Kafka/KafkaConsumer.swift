@@ -162,10 +162,20 @@ public final class KafkaConsumer {
     /// The end offset librdkafka last saw for `partition` in a fetch response (no request is made);
     /// `nil` before the first fetch.
     public func cachedEndOffset(_ partition: TopicPartition) -> Int64? {
+        cachedWatermarks(partition).flatMap { $0.high >= 0 ? $0.high : nil }
+    }
+
+    /// The partition's first offset (its log start) as librdkafka last saw it in a fetch response, without
+    /// asking the broker; `nil` when not known yet.
+    public func cachedStartOffset(_ partition: TopicPartition) -> Int64? {
+        cachedWatermarks(partition).flatMap { $0.low >= 0 ? $0.low : nil }
+    }
+
+    private func cachedWatermarks(_ partition: TopicPartition) -> (low: Int64, high: Int64)? {
         var low: Int64 = 0
         var high: Int64 = 0
         let err = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
-        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR ? (low, high) : nil
     }
 
     /// Stops fetching from `partitions` (they stay assigned) until ``resume(_:)``.

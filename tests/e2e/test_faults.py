@@ -158,3 +158,60 @@ def test_very_large_and_odd_messages_are_kept_exact_and_eddy_keeps_going(eddy_bi
         if service.poll() is None:
             service.kill()
             service.wait()
+
+
+def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_factory, tmp_path):
+    """Eddy is stopped while the broker's retention deletes messages it has not read (here the mock
+    broker trimming a partition past about 5 MB): at the next start it goes on from the log's start, and
+    the lost range is in offset_gaps, the log and a counter, never silent."""
+    import os
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+    broker = broker_factory(partitions=1)
+    db = tmp_path / "eddy.db"
+    url = f"http://127.0.0.1:{helpers.free_port()}"
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), max_request_size=20_000_000)
+
+    def send(first, count):
+        for i in range(first, first + count):
+            producer.send(broker.topic, value=json.dumps({"user_id": f"u{i}", "timestamp": int(time.time())}).encode())
+            producer.flush(60)  # one request each: the mock trims a whole request that follows a large one
+
+    send(0, 100)
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, tmp_path / "first.log")
+    try:
+        helpers.wait_for_total(db, 100, timeout=60)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+
+        # While it is stopped: 200 events, then a 5.5 MB message, which makes the mock drop everything up
+        # to it, itself included (and the request after it); then events that stay.
+        send(100, 200)
+        producer.send(broker.topic, value=os.urandom(5_500_000))
+        producer.flush(60)
+        send(301, 50)
+        probe = KafkaConsumer(bootstrap_servers=broker.bootstrap, api_version=(2, 5))
+        partition = TopicPartition(broker.topic, 0)
+        start, end = probe.beginning_offsets([partition])[partition], probe.end_offsets([partition])[partition]
+        probe.close()
+        assert start > 300 and end - start > 40, f"the mock trimmed otherwise than expected: log from {start} to {end}"
+
+        log = tmp_path / "second.log"
+        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
+        helpers.wait_for_total(db, end, timeout=60)
+        with sqlite3.connect(db) as connection:
+            gaps = connection.execute("SELECT topic, partition, from_offset, to_offset FROM offset_gaps").fetchall()
+            counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+        assert gaps == [(broker.topic, 0, 100, start)], gaps
+        assert counted == 100 + (end - start), "every event read is counted: the first 100 and those still in the log"
+        assert f"offsets 100..<{start} were deleted by the broker before Eddy read them" in log.read_text(errors="replace")
+        _, text = helpers.http_get(url + "/metrics")
+        lost = [line for line in text.splitlines() if line.startswith("eddy_messages_deleted_unread_total ")]
+        assert lost and float(lost[0].split()[1]) == start - 100, lost
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        producer.close()
+        if service.poll() is None:
+            service.kill()
+            service.wait()
