@@ -61,6 +61,8 @@ def test_ten_kill9_during_a_stream_leave_exact_state(eddy_bin, broker_factory, t
     assert stored[1] == expected[1], "login_events is not one row per valid event"
     assert stored[2] == expected[2], "failed_messages is not exactly the bad messages with their bytes"
     assert 0.03 * EVENTS < len(expected[2]) < 0.07 * EVENTS
+    audit = subprocess.run([eddy_bin, "audit", "--db", str(db)], capture_output=True, text=True, timeout=60)
+    assert audit.returncode == 0, f"eddy audit after the kills: {audit.stdout}{audit.stderr}"
 
     # A restart after SIGTERM continues exactly where it stopped.
     extra = subprocess.run(

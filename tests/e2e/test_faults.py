@@ -60,6 +60,19 @@ def test_a_foreign_writer_holding_the_lock_pauses_eddy_which_catches_up_exact(ed
         assert metric(url, "eddy_database_lock_waits_total") >= 1
         assert "was released after" in log.read_text(errors="replace")
         assert helpers.stored_state(db) == helpers.expected_state(helpers.read_topic(broker.bootstrap, broker.topic))
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db)], capture_output=True, text=True, timeout=60)
+        assert audit.returncode == 0 and "login_counts matches the stored events" in audit.stdout, audit.stdout + audit.stderr
+
+        # eddy audit, on the running service, names a count changed by hand and exits 1.
+        with sqlite3.connect(db, timeout=10) as connection:
+            minute = connection.execute("SELECT max(window_start) FROM login_counts").fetchone()[0]
+            connection.execute("UPDATE login_counts SET logins = logins + 5 WHERE (window_start, topic, partition, device_type, locale, "
+                               "app_version) = (SELECT window_start, topic, partition, device_type, locale, app_version FROM "
+                               "login_counts WHERE window_start = ? LIMIT 1)", (minute,))
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db)], capture_output=True, text=True, timeout=60)
+        stamp = time.strftime("%Y-%m-%d %H:%M:00Z", time.gmtime(minute))
+        assert audit.returncode == 1 and stamp in audit.stdout and "counts that differ: 1" in audit.stdout, audit.stdout + audit.stderr
+        assert service.poll() is None
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=30) == 0
     finally:

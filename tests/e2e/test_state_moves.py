@@ -86,6 +86,9 @@ def wait_for_exact_state(instances, total, expected, timeout=120):
         except AssertionError:  # two instances hold a partition for a moment during a move
             return False
     helpers.wait_until(exact, timeout, lambda: difference(instances, expected))
+    for instance in instances:
+        audit = subprocess.run([instance.eddy_bin, "audit", "--db", str(instance.db)], capture_output=True, text=True, timeout=60)
+        assert audit.returncode == 0, f"eddy audit of {instance.name}: {audit.stdout}{audit.stderr}"
 
 
 def difference(instances, expected):

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logins
+import Store
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Recompute login_counts from the stored events and compare, minute by minute.",
+        discussion: """
+            Reads one snapshot of the database, so it runs while `eddy run` does. Compares the minutes both \
+            tables hold whole (the oldest minute of stored events is skipped: retention may be deleting it), \
+            prints every minute and key whose stored count differs from the count of its stored events, and \
+            exits 1 when there is one. Needs the stored events (not `--store-events false`).
+
+            Example:
+              eddy audit --db /var/lib/eddy/eddy.db --since 1h
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Check only the minutes of this last span (30m, 6h, 2d); every minute by default.") var since: TimeSpan?
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: database.db) else {
+            throw CommandError("there is no database at \(database.db): --db names the file `eddy run` writes")
+        }
+        let store = try database.openMigrated()
+        defer { try? store.close() }
+        let report = try store.read { db in try LoginsAudit.run(db, from: since.map { UTCTime.now - $0.seconds }) }
+        guard report.minutes > 0 else {
+            throw CommandError("nothing to audit in \(database.db): no minute holds both stored events and counts (is --store-events false?)")
+        }
+        var table = TextTable(headers: ["MINUTE", "DEVICE", "LOCALE", "VERSION", "STORED", "RECOMPUTED"], rightAligned: [4, 5])
+        table.rows = report.differences.map {
+            [UTCTime.format($0.windowStart), $0.deviceType, $0.locale, $0.appVersion, "\($0.stored)", "\($0.recomputed)"]
+        }
+        if !report.differences.isEmpty { print(table.render()) }
+        let minutes = Set(report.differences.map(\.windowStart)).count
+        let verdict = report.differences.isEmpty ? "login_counts matches the stored events" : "counts that differ: \(report.differences.count), in \(minutes) of them"
+        print("\(report.minutes) minutes audited: \(verdict)")
+        if !report.differences.isEmpty { throw ExitCode(1) }
+    }
+}
