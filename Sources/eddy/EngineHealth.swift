@@ -28,7 +28,8 @@ struct EngineHealth: HealthSource {
         return HealthReport(ok: true, detail: "\(stats.assignedPartitions) partitions assigned, \(commit)")
     }
 
-    private var waitingForLock: String? {
+    /// Why not ready while a write waits for another connection's write lock; `nil` when none does.
+    var waitingForLock: String? {
         stats.waitingForLockSince.map {
             "waiting \(Self.seconds(.now - $0)) for the database's write lock, held by another connection (an open transaction in sqlite3?)"
         }

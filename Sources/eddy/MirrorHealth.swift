@@ -16,9 +16,7 @@ struct MirrorHealth: HealthSource {
     }
 
     func readiness() -> HealthReport {
-        if let waiting = stats.waitingForLockSince {
-            return HealthReport(ok: false, detail: "waiting \((ContinuousClock.now - waiting).components.seconds) s for the database's write lock, held by another connection")
-        }
+        if let waiting = EngineHealth(stats: stats, stallAfter: stallAfter).waitingForLock { return HealthReport(ok: false, detail: waiting) }
         guard let since = stats.sinceLastLoop else {
             return HealthReport(ok: false, detail: "catching up: reading every partition of the changelog a first time")
         }
