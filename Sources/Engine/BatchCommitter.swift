@@ -128,6 +128,9 @@ private final class BatchTransactions<W: Workload>: Sendable {
         let started = ContinuousClock.now
         do {
             try store.write { db in
+                // A write retried after a full disk runs this again: drop what the attempt before held.
+                outputCache?.rollBack()
+                rowCache?.rollBack()
                 let changes = rowCache == nil ? nil : PartitionChanges()
                 try workload.apply(batch.effects, to: db, now: timestamp, changes: changes)
                 let output = try workload.output(of: batch.effects).map { try OutputWriter.write($0, to: db, now: timestamp) }
@@ -163,7 +166,6 @@ private final class BatchTransactions<W: Workload>: Sendable {
             return
         }
         stats.recordCommit(ContinuousClock.now - started)
-        stats.recordBroker(reachable: true)
         stats.recordBatch(messages: batch.count, failures: batch.failureCounts)
         stats.recordGaps(batch.gaps)
         logger.debug("batch committed", metadata: ["messages": "\(batch.count)", "failed": "\(batch.failures.count)"])

@@ -33,8 +33,22 @@ public struct ConsumerService<W: Workload>: Service {
         self.workload = workload
     }
 
+    /// One retention step, run while a write waits for space on a full disk: expired rows go and their
+    /// pages go back to the file system. (A batch waiting to commit may then write into a window this
+    /// step deleted; the next regular step deletes those rows again.)
+    private var retentionStep: @Sendable () -> Void {
+        { [store, logger, now, rules = workload.retentionRules + configuration.retention.engineRules, settings = configuration.retention] in
+            do {
+                let removed = try Pruner(store: store, rules: rules, settings: settings, now: now).step().removed
+                if !removed.isEmpty { logger.info("retention freed space on the full disk", metadata: ["removed": "\(removed)"]) }
+            } catch {
+                logger.debug("retention could not run on the full disk: \(error)")
+            }
+        }
+    }
+
     public func run() async throws {
-        stats.watchLockWaits(of: store, logger: logger)
+        stats.watchWriteWaits(of: store, logger: logger, relief: retentionStep)
         let loop = ConsumerLoop(configuration: configuration, store: store, workload: workload, stats: stats, logger: logger, now: now)
         try await BlockingThread.runUntilShutdown(named: "eddy-consumer") { stop in try loop.run(until: stop) }
     }

@@ -12,6 +12,9 @@ final class ConsumerSession<W: Workload> {
     /// The partitions assigned, and where each resumes (its next offset in SQLite).
     private(set) var assigned: Set<TopicPartition> = []
     private(set) var resumeAt: [TopicPartition: Int64] = [:]
+    /// Partitions given to this member whose stored offset lies past the end of the broker's log: not
+    /// consumed, until `eddy offsets reset` and a restart.
+    private(set) var refused: Set<TopicPartition> = []
     /// The next offset of each assigned partition after the batches staged so far, where one is known.
     private var expected: [TopicPartition: Int64] = [:]
     /// Offsets committed to SQLite and not yet to Kafka, and when Kafka is next told.
@@ -48,6 +51,7 @@ final class ConsumerSession<W: Workload> {
         if !messages.isEmpty {
             var batch = StagedBatch(messages, by: workload)
             messages.removeAll()
+            try checkNotRewound(batch)
             batch.gaps = gaps(before: batch)
             expected.merge(batch.nextOffsets) { max($0, $1) }
             try committer.submit(batch)
@@ -66,6 +70,19 @@ final class ConsumerSession<W: Workload> {
                 "\(partition): offsets \(gap.from)..<\(gap.to) were deleted by the broker before Eddy read them (its retention ran ahead, or the topic was recreated): \(gap.to - gap.from) messages are missing from the state; recorded in offset_gaps"
             )
             return gap
+        }
+    }
+
+    /// A partition whose batch starts before the offset expected went back: the broker found the stored
+    /// offset out of range (the topic was recreated while Eddy ran, or the broker lost data), and
+    /// librdkafka started again at the log's start, whose offsets the state already holds.
+    private func checkNotRewound(_ batch: StagedBatch<W>) throws {
+        for (partition, first) in batch.firstOffsets {
+            guard let next = expected[partition], first < next else { continue }
+            throw EngineError(
+                "\(partition) went back from offset \(next) to \(first): the topic was deleted and recreated, or the broker lost data. Nothing of "
+                    + "this batch was kept. Start eddy again: it refuses the partition and names the command that resets it"
+            )
         }
     }
 
@@ -89,18 +106,23 @@ final class ConsumerSession<W: Workload> {
         switch rebalance.kind {
         case .assign:
             try handOver?.takeOver(rebalance.partitions)
-            let stored = try storedOffsets(for: rebalance.partitions)
+            var stored = try storedOffsets(for: rebalance.partitions)
             if handOver == nil { warnIfProcessedElsewhere(stored) }
-            try consumer.complete(rebalance, startingAt: stored)
+            let pastTheEnd = partitionsPastTheirEnd(stored)
+            try consumer.complete(rebalance, startingAt: stored, withholding: pastTheEnd)
+            for partition in pastTheEnd { stored[partition] = nil }
+            refused.formUnion(pastTheEnd)
             resumeAt.merge(stored) { $1 }
             expected.merge(stored) { $1 }
-            assigned.formUnion(rebalance.partitions)
+            assigned.formUnion(rebalance.partitions.filter { !pastTheEnd.contains($0) })
             try dropUnassigned()
         case .revoke:
-            handOver(try storedOffsets(for: rebalance.partitions))
-            try handOver?.flush(rebalance.partitions)
+            let consumed = rebalance.partitions.filter { !refused.contains($0) }
+            handOver(try storedOffsets(for: consumed))
+            try handOver?.flush(consumed)
             try consumer.complete(rebalance)
             assigned.subtract(rebalance.partitions)
+            refused.subtract(rebalance.partitions)
             for partition in rebalance.partitions {
                 resumeAt[partition] = nil
                 expected[partition] = nil
@@ -110,6 +132,33 @@ final class ConsumerSession<W: Workload> {
             }
         }
         stats.setAssigned(assigned.count)
+        stats.setRefused(refused)
+    }
+
+    /// The partitions whose stored offset lies past the end of the broker's log: consuming them would
+    /// start again at the log's start (`auto.offset.reset`), whose offsets the stored state already
+    /// holds. Each is logged with the command that resets it. A partition whose offsets the broker does
+    /// not tell in time is consumed.
+    private func partitionsPastTheirEnd(_ stored: [TopicPartition: Int64]) -> Set<TopicPartition> {
+        var pastTheEnd = Set<TopicPartition>()
+        for (partition, offset) in stored {
+            let log: (low: Int64, high: Int64)
+            do {
+                log = try consumer.watermarks(partition, timeoutMilliseconds: 10_000)
+            } catch {
+                logger.warning("\(partition): its stored offset could not be checked against the broker's log: \(error)")
+                continue
+            }
+            guard offset > log.high else { continue }
+            pastTheEnd.insert(partition)
+            let message =
+                "\(partition) is refused: its stored offset \(offset) lies past the end of the broker's log, which holds offsets \(log.low)..<\(log.high) "
+                    + "(the topic was deleted and recreated, or the broker lost data). It is not consumed; the other partitions go on. To read "
+                    + "the new log from its start, stop eddy, run `eddy offsets reset --db \(store.path) --topic \(partition.topic) "
+                    + "--partition \(partition.partition) --to \(log.low)` (it drops the partition's rows, which came from the old log), and start eddy"
+            logger.error("\(message)")
+        }
+        return pastTheEnd
     }
 
     /// Drops the rows of the partitions revoked at least `age` ago and not assigned again: no
@@ -133,7 +182,7 @@ final class ConsumerSession<W: Workload> {
     private func dropUnassigned() throws {
         guard let handOver else { return }
         released.removeAll()
-        let others = try handOver.claimedPartitions().subtracting(assigned)
+        let others = try handOver.claimedPartitions().subtracting(assigned).subtracting(refused)
         try handOver.drop(Array(others))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Store
 import Synchronization
 
@@ -9,7 +10,7 @@ public final class EngineStats: Sendable {
     private let origin = ContinuousClock.now
     private let lastLoopMilliseconds = Atomic<Int>(0)
     private let lastCommitMilliseconds = Atomic<Int>(-1)
-    private let brokerAnswers = Atomic<Bool>(false)
+    private let brokerSilentSince = Mutex<ContinuousClock.Instant?>(nil)
     private let failing = Atomic<Bool>(false)
     private let consumedCount = Atomic<Int>(0)
     private let failedCount = Atomic<Int>(0)
@@ -25,7 +26,8 @@ public final class EngineStats: Sendable {
     private let longestPruneMicroseconds = Atomic<Int>(0)
     private let restoringCount = Atomic<Int>(0)
     private let restoredRowsCount = Atomic<Int>(0)
-    private let lockWaitStart = Mutex<ContinuousClock.Instant?>(nil)
+    private let writeWaits = Mutex<[WriteWaitReason: ContinuousClock.Instant]>([:])
+    private let refusedList = Mutex<[String]>([])
 
     public init() {}
 
@@ -60,20 +62,39 @@ public final class EngineStats: Sendable {
         for gap in gaps { metrics.messagesLost.increment(by: Int(gap.to - gap.from)) }
     }
 
+    /// What a write can wait for, held up from outside.
+    enum WriteWaitReason: Sendable {
+        /// Another connection's write lock (an operator's open transaction).
+        case lock
+        /// Space on a full disk.
+        case fullDisk
+    }
+
     /// Since when a write has waited for the database's write lock, held by another connection (an
     /// operator's open transaction), or `nil`.
-    public var waitingForLockSince: ContinuousClock.Instant? { lockWaitStart.withLock { $0 } }
+    public var waitingForLockSince: ContinuousClock.Instant? { writeWaits.withLock { $0[.lock] } }
 
-    /// Records that a write started waiting for the write lock (`since`), or that none waits any more
-    /// (`nil`).
+    /// Since when a write has waited for space on a full disk, or `nil`.
+    public var diskFullSince: ContinuousClock.Instant? { writeWaits.withLock { $0[.fullDisk] } }
+
+    /// Records that a write started waiting (`since`), or that none waits any more (`nil`).
     /// - Returns: how long the wait that ended lasted.
-    func recordLockWait(since: ContinuousClock.Instant?) -> Duration? {
-        metrics.lockWaiting.record(since == nil ? 0 : 1)
-        if since != nil { metrics.lockWaits.increment() }
-        return lockWaitStart.withLock { start in
-            defer { start = since }
-            return since == nil ? start.map { ContinuousClock.now - $0 } : nil
+    func recordWait(_ reason: WriteWaitReason, since: ContinuousClock.Instant?) -> Duration? {
+        let (gauge, counter) = reason == .lock ? (metrics.lockWaiting, metrics.lockWaits) : (metrics.diskFull, metrics.diskFullWaits)
+        gauge.record(since == nil ? 0 : 1)
+        if since != nil { counter.increment() }
+        return writeWaits.withLock { waits in
+            defer { waits[reason] = since }
+            return since == nil ? waits[reason].map { ContinuousClock.now - $0 } : nil
         }
+    }
+
+    /// The partitions refused because their stored offset lies past the end of the broker's log, by name.
+    public var refusedPartitions: [String] { refusedList.withLock { $0 } }
+
+    func setRefused(_ partitions: Set<TopicPartition>) {
+        refusedList.withLock { $0 = partitions.map(\.description).sorted() }
+        metrics.refused.record(partitions.count)
     }
 
     /// A partition's state is being rebuilt from the changelog.
@@ -139,7 +160,10 @@ public final class EngineStats: Sendable {
     }
 
     /// Whether the broker answered the last time the loop asked.
-    public var brokerReachable: Bool { brokerAnswers.load(ordering: .relaxed) }
+    public var brokerReachable: Bool { brokerUnreachableSince == nil }
+
+    /// Since when the broker has not answered the loop, or `nil` while it answers.
+    public var brokerUnreachableSince: ContinuousClock.Instant? { brokerSilentSince.withLock { $0 } }
 
     /// Whether the last transaction failed (the loop then stops).
     public var transactionsFailing: Bool { failing.load(ordering: .relaxed) }
@@ -148,8 +172,25 @@ public final class EngineStats: Sendable {
         lastLoopMilliseconds.store(max(1, Int((ContinuousClock.now - origin) / .milliseconds(1))), ordering: .relaxed)
     }
 
-    func recordBroker(reachable: Bool) {
-        brokerAnswers.store(reachable, ordering: .relaxed)
+    /// Records whether the broker answered.
+    /// - Returns: `.zero` when it stopped answering now, how long it was silent when it answers again,
+    ///   `nil` when nothing changed.
+    @discardableResult
+    func recordBroker(reachable: Bool) -> Duration? {
+        let change: Duration? = brokerSilentSince.withLock { since in
+            switch (reachable, since) {
+            case (true, let start?):
+                since = nil
+                return ContinuousClock.now - start
+            case (false, nil):
+                since = .now
+                return .zero
+            default:
+                return nil
+            }
+        }
+        metrics.brokerReachable.record(reachable ? 1 : 0)
+        return change
     }
 
     func recordTransactionFailure() {

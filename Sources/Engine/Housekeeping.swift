@@ -66,9 +66,23 @@ final class Housekeeping<W: Workload> {
         let sizes = store.fileSizes()
         stats.metrics.databaseBytes.record(sizes.database)
         stats.metrics.walBytes.record(sizes.wal)
-        if stats.sinceLastCommit.map({ $0 > configuration.observationInterval }) ?? true {
-            let answered = (try? inspector.topicPartitionCounts(timeoutMilliseconds: 1_000)) != nil
-            stats.recordBroker(reachable: answered)
+        if !stats.brokerReachable || stats.sinceLastCommit.map({ $0 > configuration.observationInterval }) ?? true {
+            probeBroker()
+        }
+    }
+
+    /// Asks the broker for metadata and records whether it answered; logs when it stops answering and
+    /// when it answers again. librdkafka reconnects by itself meanwhile: nothing is lost, the messages
+    /// wait in the broker.
+    private func probeBroker() {
+        let answered = (try? inspector.topicPartitionCounts(timeoutMilliseconds: 1_000)) != nil
+        guard let change = stats.recordBroker(reachable: answered) else { return }
+        if answered {
+            logger.info("the broker answers again after \(change.components.seconds) s; consuming resumes")
+        } else {
+            logger.warning(
+                "the broker does not answer: consuming waits and librdkafka reconnects by itself; check that Kafka is running and reachable"
+            )
         }
     }
 

@@ -35,6 +35,12 @@ public protocol Workload: Sendable {
     /// - Throws: when the rows cannot be read.
     func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords
 
+    /// Takes a source partition's share out of the rows it shares with other partitions (counts kept
+    /// for every partition together), inside the caller's transaction, before the partition's own rows
+    /// are deleted (`eddy offsets reset`).
+    /// - Returns: what could not be taken out, for the operator; `nil` when all of it was.
+    func forget(_ db: Database, topic: String, partition: Int32) throws -> String?
+
     /// How long the workload's tables keep their rows.
     var retentionRules: [RetentionRule] { get }
 
@@ -52,6 +58,7 @@ extension Workload {
     public func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords {
         throw EngineError("an outbox row names output of \(topic)/\(partition) by range, which this workload does not stage")
     }
+    public func forget(_ db: Database, topic: String, partition: Int32) throws -> String? { nil }
     public var retentionRules: [RetentionRule] { [] }
     public static var migrations: [Migration] { [] }
     public static var partitionedTables: [PartitionedTable] { [] }

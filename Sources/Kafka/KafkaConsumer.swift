@@ -117,24 +117,31 @@ public final class KafkaConsumer {
     /// Carries out `rebalance`: its partitions join the assignment, each at its offset in `offsets`
     /// (one missing there starts at the group's committed offset, then at `auto.offset.reset`), or
     /// leave it.
+    /// - Parameter withheld: partitions given to this member that it does not consume: they stay its
+    ///   own in the group, but are not fetched.
     /// - Throws: `KafkaError` when librdkafka refuses the assignment.
-    public func complete(_ rebalance: KafkaRebalance, startingAt offsets: [TopicPartition: Int64] = [:]) throws(KafkaError) {
+    public func complete(
+        _ rebalance: KafkaRebalance, startingAt offsets: [TopicPartition: Int64] = [:], withholding withheld: Set<TopicPartition> = []
+    ) throws(KafkaError) {
         precondition(rebalance === uncompleted, "complete the rebalance the last poll returned")
         uncompleted = nil
         switch rebalance.kind {
         case .assign:
             rebalance.list.setOffsets(offsets)
+            let list = withheld.isEmpty ? rebalance.list : PartitionList(entries: rebalance.list.entries.filter { !withheld.contains($0.partition) })
             if isCooperative {
-                if let error = rebalance.list.withPointer({ rd_kafka_incremental_assign(handle, $0) }) {
+                if let error = list.withPointer({ rd_kafka_incremental_assign(handle, $0) }) {
                     throw KafkaError(consuming: error, "assigning partitions")
                 }
             } else {
-                let err = rebalance.list.withPointer { rd_kafka_assign(handle, $0) }
+                let err = list.withPointer { rd_kafka_assign(handle, $0) }
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, "assigning partitions") }
             }
             logger.info(
                 "partitions assigned",
-                metadata: ["partitions": "\(rebalance.partitions.map(\.description).sorted())", "from_store": "\(offsets.count)"]
+                metadata: [
+                    "partitions": "\(list.entries.map(\.partition.description).sorted())", "from_store": "\(offsets.count - withheld.count)",
+                ]
             )
         case .revoke:
             unassign(rebalance.list)
@@ -157,6 +164,12 @@ public final class KafkaConsumer {
         return list.entries.reduce(into: [:]) { result, entry in
             if entry.offset >= 0 { result[entry.partition] = entry.offset }
         }
+    }
+
+    /// The first offset `partition` holds and the offset its next record will get, asked of the broker.
+    /// - Throws: `KafkaError` when it does not answer in time.
+    public func watermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try KafkaMetadata.watermarks(handle, partition, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// The end offset librdkafka last saw for `partition` in a fetch response (no request is made);
@@ -238,15 +251,18 @@ public final class KafkaConsumer {
         rd_kafka_yield(handle)
     }
 
-    private func unassign(_ list: PartitionList) {
+    private func unassign(_ revoked: PartitionList) {
         if isCooperative {
+            // Only what is assigned: librdkafka refuses the whole list when one of them is not (a withheld one).
+            let current = Set(assignment())
+            let list = PartitionList(entries: revoked.entries.filter { current.contains($0.partition) })
             if let error = list.withPointer({ rd_kafka_incremental_unassign(handle, $0) }) {
                 logger.warning("\(KafkaError(consuming: error, "unassigning partitions"))")
             }
         } else {
             rd_kafka_assign(handle, nil)
         }
-        logger.info("partitions revoked", metadata: ["partitions": "\(list.entries.map(\.partition.description).sorted())"])
+        logger.info("partitions revoked", metadata: ["partitions": "\(revoked.entries.map(\.partition.description).sorted())"])
     }
 }
 

@@ -38,9 +38,19 @@ public final class MockCluster: @unchecked Sendable {
     }
 
     /// Kafka protocol request types whose errors can be injected.
-    public enum Request: Int16, Sendable {
+    public enum Request: Int16, Sendable, CaseIterable {
         case produce = 0
         case fetch = 1
+        case offsetCommit = 8
+
+        /// The name `eddy broker`'s control commands use: `produce`, `fetch`, `offset-commit`.
+        public var name: String {
+            switch self {
+            case .produce: "produce"
+            case .fetch: "fetch"
+            case .offsetCommit: "offset-commit"
+            }
+        }
     }
 
     /// Makes the next `count` requests of `request` fail with librdkafka error `code`

@@ -13,6 +13,11 @@ final class PartitionList {
         }
     }
 
+    /// A list of `entries`, each partition with its offset.
+    convenience init(entries: [(partition: TopicPartition, offset: Int64)]) {
+        self.init(Dictionary(entries.map { ($0.partition, $0.offset) }) { first, _ in first })
+    }
+
     /// A list of `partitions` without offsets (`RD_KAFKA_OFFSET_INVALID`), or of every partition of
     /// each topic (`RD_KAFKA_PARTITION_UA`) for a subscription.
     convenience init(_ partitions: [TopicPartition]) {

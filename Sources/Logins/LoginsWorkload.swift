@@ -29,6 +29,10 @@ public struct LoginsWorkload: Workload {
         ]
     }
 
+    public func forget(_ db: Database, topic: String, partition: Int32) throws -> String? {
+        try SharedCountsRemoval.takeOut(db, topic: topic, partition: partition)
+    }
+
     public static var migrations: [Migration] { LoginsMigrations.all }
     public static var partitionedTables: [PartitionedTable] { LoginsTables.all }
 

@@ -14,7 +14,9 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
     /// Writes waiting for another connection's write lock.
-    public let lockWait = LockWait()
+    public let lockWait = WriteWait()
+    /// Writes waiting for space on a full disk.
+    public let fullDisk = WriteWait()
 
     /// Opens (creating when missing, with owner-only permissions) the database at `path`.
     /// - Throws: `StoreError` saying why the file cannot be used.
@@ -80,17 +82,29 @@ public final class Store: Sendable {
     /// timeout (10 s; a one-off command then fails). `BEGIN IMMEDIATE` is refused before `updates` runs.
     /// - Throws: `StoreError` when the transaction fails (it is rolled back), or what `updates` threw.
     public func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        var waiting = false
-        defer { if waiting { lockWait.end() } }
+        var waitingForLock = false
+        var waitingForSpace = false
+        defer {
+            if waitingForLock { lockWait.end() }
+            if waitingForSpace { fullDisk.end() }
+        }
         while true {
             do {
                 return try pool.write(updates)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && lockWait.isObserved {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && lockWait.waitsHere {
                 // SQLite's busy timeout has waited already; wait on.
-                if !waiting {
-                    waiting = true
+                if !waitingForLock {
+                    waitingForLock = true
                     lockWait.begin()
                 }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL && fullDisk.waitsHere {
+                // The transaction was rolled back whole; try it again once space may have come back.
+                if !waitingForSpace {
+                    waitingForSpace = true
+                    fullDisk.begin()
+                }
+                Thread.sleep(forTimeInterval: 1)
+                fullDisk.runRelief()
             } catch let error as DatabaseError {
                 throw StoreError("writing to \(path) failed: \(Self.describe(error))")
             }

@@ -13,6 +13,14 @@ struct BrokerCommand: AsyncParsableCommand {
             real Kafka protocol over localhost TCP but keeps only a few MB per partition, so produce while \
             consuming or use more partitions. Not for production.
 
+            It reads commands on standard input, one per line, to bring faults on while clients run, and \
+            answers each with a line on standard output:
+              down                        the broker closes its connections and refuses new ones
+              up                          it takes them again
+              fail REQUEST COUNT [CODE]   the next COUNT requests of REQUEST (produce, fetch, offset-commit)
+                                          fail with Kafka error CODE (default 6, NOT_LEADER_OR_FOLLOWER,
+                                          which clients retry)
+
             Example:
               eddy broker --partitions 8 --topic user-login
             """
@@ -48,6 +56,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let changelog = changelogTopic.isEmpty ? ChangelogSettings.defaultTopic(group: group) : changelogTopic
         if changelog != "off" { try cluster.createTopic(changelog, partitions: partitions) }
         FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
+        BrokerControl(cluster: cluster).start()
         logger.info("development broker running", metadata: ["bootstrap": "\(cluster.bootstrapServers)", "topic": "\(topic)", "changelog": "\(changelog)"])
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: IdleService())], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -27,7 +27,7 @@ struct EddyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, DemoCommand.self, BrokerCommand.self, ProduceCommand.self, FailedCommand.self, StatusCommand.self,
-            PruneCommand.self, MigrateCommand.self, MirrorCommand.self, AuditCommand.self,
+            PruneCommand.self, MigrateCommand.self, MirrorCommand.self, AuditCommand.self, OffsetsCommand.self,
         ]
     )
 

@@ -9,7 +9,7 @@ struct EngineHealth: HealthSource {
 
     func liveness() -> HealthReport {
         // Waiting for another connection's lock is not wedged: restarting would not free it.
-        if let waiting = waitingForLock { return HealthReport(ok: true, detail: waiting) }
+        if let waiting = waitingForLock ?? waitingForSpace { return HealthReport(ok: true, detail: waiting) }
         guard let since = stats.sinceLastLoop else { return HealthReport(ok: true, detail: "starting") }
         guard since < stallAfter else {
             return HealthReport(ok: false, detail: "the processing loop has not gone round for \(Self.seconds(since))")
@@ -19,9 +19,20 @@ struct EngineHealth: HealthSource {
 
     func readiness() -> HealthReport {
         if stats.transactionsFailing { return HealthReport(ok: false, detail: "the last transaction failed; see the logs") }
-        if let waiting = waitingForLock { return HealthReport(ok: false, detail: waiting) }
+        if let waiting = waitingForLock ?? waitingForSpace { return HealthReport(ok: false, detail: waiting) }
         if stats.sinceLastLoop == nil { return HealthReport(ok: false, detail: "starting: connecting to the broker") }
-        if !stats.brokerReachable { return HealthReport(ok: false, detail: "the broker does not answer") }
+        if let since = stats.brokerUnreachableSince {
+            return HealthReport(
+                ok: false, detail: "the broker has not answered for \(Self.seconds(.now - since)): consuming waits, and resumes by itself when it answers"
+            )
+        }
+        let refused = stats.refusedPartitions
+        if !refused.isEmpty {
+            return HealthReport(
+                ok: false,
+                detail: "refusing \(refused.joined(separator: ", ")): the stored offset lies past the end of the broker's log; the log names the command that resets it"
+            )
+        }
         if stats.isRestoring { return HealthReport(ok: false, detail: "restoring partitions from the changelog") }
         if stats.assignedPartitions == 0 { return HealthReport(ok: false, detail: "no partitions assigned") }
         let commit = stats.sinceLastCommit.map { "last commit \(Self.seconds($0)) ago" } ?? "no batch yet"
@@ -32,6 +43,13 @@ struct EngineHealth: HealthSource {
     var waitingForLock: String? {
         stats.waitingForLockSince.map {
             "waiting \(Self.seconds(.now - $0)) for the database's write lock, held by another connection (an open transaction in sqlite3?)"
+        }
+    }
+
+    /// Why not ready while a write waits for space on a full disk; `nil` when none does.
+    var waitingForSpace: String? {
+        stats.diskFullSince.map {
+            "the disk is full: writes have waited \(Self.seconds(.now - $0)) for space, retrying every second; free disk space and Eddy resumes by itself"
         }
     }
 

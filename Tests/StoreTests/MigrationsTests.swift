@@ -27,10 +27,10 @@ import Store
 
     @Test func migrateCreatesTheEngineTablesOnceInWALMode() throws {
         defer { directory.remove() }
-        #expect(try Migrations.apply(to: store, workload: []) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps"])
+        #expect(try Migrations.apply(to: store, workload: []) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_offset_resets"])
         #expect(try Migrations.apply(to: store, workload: []).isEmpty)
-        #expect(try Migrations.currentVersion(of: store) == "0011_offset_gaps")
-        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "offset_gaps", "outbox", "outbox_sent_through", "sqlite_sequence"], "the workload's tables are the workload's")
+        #expect(try Migrations.currentVersion(of: store) == "0012_offset_resets")
+        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "offset_gaps", "offset_resets", "outbox", "outbox_sent_through", "sqlite_sequence"], "the workload's tables are the workload's")
         #expect(try store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
         let permissions = try FileManager.default.attributesOfItem(atPath: directory.file("eddy.db"))[.posixPermissions] as? Int
         #expect(permissions == 0o600)
@@ -40,24 +40,24 @@ import Store
     /// A workload's migration may use the engine's tables: they exist by the time it runs.
     @Test func workloadMigrationsRunAfterTheEnginesEachOnce() throws {
         defer { directory.remove() }
-        let first = Migration(name: "0012_first", sql: "CREATE TABLE first (x INTEGER); INSERT INTO first SELECT COUNT(*) FROM outbox")
-        let second = table("second", number: 13)
-        #expect(Migrations.names(workload: [first]) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_first"])
-        #expect(try Migrations.apply(to: store, workload: [first]) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_first"])
-        #expect(try Migrations.apply(to: store, workload: [first, second]) == ["0013_second"])
-        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "first", "offset_gaps", "outbox", "outbox_sent_through", "second", "sqlite_sequence"])
-        #expect(try Migrations.currentVersion(of: store) == "0013_second")
+        let first = Migration(name: "0013_first", sql: "CREATE TABLE first (x INTEGER); INSERT INTO first SELECT COUNT(*) FROM outbox")
+        let second = table("second", number: 14)
+        #expect(Migrations.names(workload: [first]) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_offset_resets", "0013_first"])
+        #expect(try Migrations.apply(to: store, workload: [first]) == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_offset_resets", "0013_first"])
+        #expect(try Migrations.apply(to: store, workload: [first, second]) == ["0014_second"])
+        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "first", "offset_gaps", "offset_resets", "outbox", "outbox_sent_through", "second", "sqlite_sequence"])
+        #expect(try Migrations.currentVersion(of: store) == "0014_second")
     }
 
     /// Each migration has its own transaction: a failing one leaves nothing behind, the ones before it stay.
     @Test func aFailingWorkloadMigrationIsRolledBack() throws {
         defer { directory.remove() }
-        let broken = Migration(name: "0012_broken", sql: "CREATE TABLE half (x INTEGER); INSERT INTO missing VALUES (1)")
+        let broken = Migration(name: "0013_broken", sql: "CREATE TABLE half (x INTEGER); INSERT INTO missing VALUES (1)")
         let error = #expect(throws: StoreError.self) { try Migrations.apply(to: store, workload: [broken]) }
         #expect(error?.message.contains("no such table: missing") == true)
-        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "offset_gaps", "outbox", "outbox_sent_through", "sqlite_sequence"])
+        #expect(try tables() == ["changelog_lines", "consumer_offsets", "failed_messages", "offset_gaps", "offset_resets", "outbox", "outbox_sent_through", "sqlite_sequence"])
         let recorded = try store.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") }
-        #expect(recorded == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps"])
+        #expect(recorded == ["0001_core", "0003_retention_outbox", "0005_changelog", "0008_outbox_sent_through", "0009_outbox_row_ranges", "0010_outbox_records", "0011_offset_gaps", "0012_offset_resets"])
     }
 
     @Test func refusesADatabaseFromANewerVersion() throws {

@@ -18,17 +18,27 @@ def eddy_bin():
 
 class Broker:
     """`eddy broker` in a child process; its bootstrap address is the first line it prints. It also
-    creates the changelog topic of the tests' group, e2e-changelog."""
+    creates the changelog topic of the tests' group, e2e-changelog, and takes fault commands on its standard
+    input (`control`)."""
 
     def __init__(self, eddy_bin, partitions, topic="user-login"):
         self.topic = topic
         self.process = subprocess.Popen(
             [eddy_bin, "broker", "--partitions", str(partitions), "--topic", topic, "--group", "e2e", "--log-level", "warning"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         self.bootstrap = self.process.stdout.readline().strip()
         assert self.bootstrap, "eddy broker printed no bootstrap address"
+
+    def control(self, command):
+        """Sends one fault command (`down`, `up`, `fail fetch 10 6`) and returns the broker's answer."""
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().strip()
+        assert answer, f"eddy broker did not answer {command!r}"
+        return answer
 
     def stop(self):
         self.process.terminate()

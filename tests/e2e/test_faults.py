@@ -1,6 +1,7 @@
 """Faults beyond a crash, on the real binary: Eddy keeps what it promised and says what happens."""
 import hashlib
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -78,6 +79,66 @@ def test_a_foreign_writer_holding_the_lock_pauses_eddy_which_catches_up_exact(ed
     finally:
         for process in (producer, service, shell):
             if process and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_a_broker_outage_and_failing_requests_mid_stream_leave_the_state_exact(eddy_bin, broker_factory, tmp_path):
+    """While events stream in (the output topic and the changelog on): Fetch, OffsetCommit and Produce
+    requests fail for a while, then the broker is down for 30 s. Eddy stays up, says in its log,
+    `/readyz` and a metric that the broker does not answer, resumes by itself when it is back, and ends
+    exact, every valid event published."""
+    broker = broker_factory(partitions=4)
+    events = 40_000
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(events), "--rate", "800", "--seed", "33",
+         "--bad-share", "0.05", "--log-level", "warning"], stdout=subprocess.DEVNULL)
+    db = tmp_path / "eddy.db"
+    url = f"http://127.0.0.1:{helpers.free_port()}"
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
+    try:
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+        helpers.wait_until(lambda: helpers.committed_total(db) > 2_000, 60, "eddy committed nothing")
+        for command in ("fail fetch 30", "fail offset-commit 10 16", "fail produce 30"):
+            assert "fail with error" in broker.control(command)
+        time.sleep(5)
+        failing_ended = helpers.committed_total(db)
+        helpers.wait_until(lambda: helpers.committed_total(db) > failing_ended + 1_000, 60, "eddy stopped after failing requests")
+
+        assert broker.control("down") == "broker down"
+        down_at = time.monotonic()
+        # Not ready, with the reason, once a probe found the broker silent (after 5 s without a commit; the
+        # group session may time out first and take the partitions away, which is not the reason).
+        helpers.wait_until(lambda: "the broker has not answered" in helpers.http_get(url + "/readyz")[1], 30,
+                           lambda: f"/readyz did not say the broker is away: {helpers.http_get(url + '/readyz')}")
+        status, detail = helpers.http_get(url + "/readyz")
+        assert status == 503 and "resumes by itself" in detail, detail
+        assert metric(url, "eddy_broker_reachable") == 0
+        assert helpers.http_get(url + "/healthz")[0] == 200, "a broker away is not a wedged process: /healthz must stay 200"
+        assert "the broker does not answer" in log.read_text(errors="replace")
+        time.sleep(max(0.0, 30 - (time.monotonic() - down_at)))
+        assert service.poll() is None, f"eddy exited while the broker was down: {log.read_text()[-2000:]}"
+        assert broker.control("up") == "broker up"
+
+        assert producer.wait(timeout=180) == 0, "eddy produce failed"
+        helpers.wait_for_total(db, events, timeout=180)
+        helpers.wait_until(lambda: helpers.outbox_pending(db) == 0, 120, "the outbox did not drain after the outage")
+        helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, 30, "/readyz did not come back")
+        assert metric(url, "eddy_broker_reachable") == 1
+        assert "the broker answers again after" in log.read_text(errors="replace")
+        counts, valid, failed = helpers.stored_state(db)
+        assert (counts, valid, failed) == helpers.expected_state(helpers.read_topic(broker.bootstrap, broker.topic))
+        published = helpers.read_topic(broker.bootstrap, "processed-output", with_headers=True)
+        sources = {(int(h["eddy-source-partition"]), int(h["eddy-source-offset"])) for _, _, _, h in published}
+        assert sources == valid, f"{len(valid - sources)} valid events never published, {len(sources - valid)} published that are not"
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db)], capture_output=True, text=True, timeout=60)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        for process in (producer, service):
+            if process.poll() is None:
                 process.kill()
                 process.wait()
 
@@ -228,3 +289,143 @@ def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_
         if service.poll() is None:
             service.kill()
             service.wait()
+
+
+def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_reset(eddy_bin, broker_factory, tmp_path):
+    """The topic is recreated (here: a new broker) while Eddy is stopped, and partition 0's stored offset
+    now lies past the end of its log. Eddy refuses that partition with an error naming it, the stored and
+    the broker's offsets and the command that resets it; /readyz and a metric say so; partition 1 goes
+    on. `eddy offsets reset` drops the partition's old rows and records what it did; after a restart the
+    new log is read from its start, and the state is exact."""
+    from kafka import KafkaProducer
+
+    def send(broker, counts):
+        producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5))
+        for partition, count in counts.items():
+            for i in range(count):
+                producer.send(broker.topic, value=json.dumps({"user_id": f"u{partition}-{i}", "timestamp": int(time.time())}).encode(),
+                              partition=partition)
+        producer.flush(60)
+        producer.close()
+
+    db = tmp_path / "eddy.db"
+    old = broker_factory(partitions=2)
+    send(old, {0: 100, 1: 100})
+    service = helpers.run_eddy(eddy_bin, old.bootstrap, db, tmp_path / "first.log", "--changelog-topic", "off")
+    try:
+        helpers.wait_for_total(db, 200, timeout=60)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+
+        new = broker_factory(partitions=2)
+        send(new, {0: 30, 1: 120})
+        url = f"http://127.0.0.1:{helpers.free_port()}"
+        log = tmp_path / "second.log"
+        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, log, "--changelog-topic", "off", "--http", url.removeprefix("http://"))
+        command = f"eddy offsets reset --db {db} --topic user-login --partition 0 --to 0"
+        assert helpers.wait_for_log(log, command, timeout=60), log.read_text()[-3000:]
+        assert "user-login[0] is refused: its stored offset 100 lies past the end of the broker's log, which holds offsets 0..<30" in log.read_text()
+        helpers.wait_for_total(db, 220, timeout=60)  # partition 1 goes on, from 100 to 120: 100 + 120
+        status, detail = helpers.http_get(url + "/readyz")
+        assert status == 503 and "refusing user-login[0]" in detail, detail
+        assert metric(url, "eddy_partitions_refused") == 1
+        assert service.poll() is None, "eddy exited instead of refusing one partition"
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("SELECT next_offset FROM consumer_offsets WHERE partition = 0").fetchone()[0] == 100
+            rows = sum(connection.execute(f"SELECT COUNT(*) FROM {table} WHERE partition = 0").fetchone()[0]
+                       for table in ("login_events", "login_counts", "login_event_minutes", "failed_messages"))
+        assert rows > 100
+
+        reset = subprocess.run([eddy_bin, *command.split()[1:]], capture_output=True, text=True, timeout=60)
+        assert reset.returncode == 0, reset.stderr
+        assert f"user-login[0] resumes from 100 at 0 now; {rows} rows of it dropped" in reset.stdout, reset.stdout
+        assert "note:" not in reset.stdout, "every old event of the partition is stored: all of it leaves the counts"
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("SELECT topic, partition, from_offset, to_offset, rows_dropped FROM offset_resets").fetchall() == [
+                ("user-login", 0, 100, 0, rows)]
+
+        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, tmp_path / "third.log", "--changelog-topic", "off", "--http",
+                                   url.removeprefix("http://"))
+        helpers.wait_for_total(db, 150, timeout=60)  # 30 + 120
+        helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, 30, "/readyz did not come back after the reset")
+        with sqlite3.connect(db) as connection:
+            per_partition = dict(connection.execute("SELECT partition, COUNT(*) FROM login_events GROUP BY partition"))
+            counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+        # The old log's 100 events of partition 0 left the counts with their rows. (All in one or two minutes,
+        # which `eddy audit` leaves out as the oldest: the counts are compared here.)
+        assert per_partition == {0: 30, 1: 120} and counted == 150, (per_partition, counted)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
+
+
+def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_bin, broker_factory, tmp_path):
+    """The database lives on a small tmpfs that a filler file then fills while events stream in: Eddy
+    stops consuming, logs one clear line, says so in /readyz and a metric (and stays live), retries, and
+    when the filler goes, resumes by itself and ends exact."""
+    import pytest
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine cannot mount a tmpfs (it needs root): {mounted.stderr.strip()}")
+    broker = broker_factory(partitions=4)
+    events = 40_000
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(events), "--rate", "1000", "--seed", "44",
+         "--bad-share", "0.05", "--log-level", "warning"], stdout=subprocess.DEVNULL)
+    db = disk / "eddy.db"
+    url = f"http://127.0.0.1:{helpers.free_port()}"
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--http", url.removeprefix("http://"))
+    filler = disk / "filler"
+    try:
+        helpers.wait_until(lambda: helpers.committed_total(db) > 3_000, 60, "eddy committed nothing")
+        # Leave about 256 KB free: a few batches fit, then SQLite gets ENOSPC.
+        free = os.statvfs(disk)
+        filler.write_bytes(b"\0" * max(0, free.f_bavail * free.f_frsize - 256 * 1024))
+        helpers.wait_until(lambda: "the disk holding" in log.read_text(errors="replace"), 60,
+                           lambda: f"eddy did not say the disk is full: {log.read_text(errors='replace')[-2000:]}")
+        assert "free disk space (or grow the volume) and Eddy resumes by itself" in log.read_text(errors="replace")
+        status, detail = helpers.http_get(url + "/readyz")
+        assert status == 503 and "the disk is full" in detail, f"/readyz on a full disk: {status} {detail}"
+        assert helpers.http_get(url + "/healthz")[0] == 200, "a full disk is not a wedged process: /healthz must stay 200"
+        assert metric(url, "eddy_disk_full") == 1
+        # Take the last free blocks too. A commit may still fit in the WAL's space from before (SQLite reuses
+        # it), but consumption stalls.
+        try:
+            with open(filler, "ab", buffering=0) as fill:
+                while True:
+                    fill.write(b"\0" * 4096)
+        except OSError:
+            pass
+        paused_at = helpers.committed_total(db)
+        time.sleep(5)
+        assert service.poll() is None, f"eddy exited on a full disk: {log.read_text(errors='replace')[-2000:]}"
+        assert helpers.committed_total(db) <= paused_at + 2_000, "eddy went on consuming on a full disk"
+        assert helpers.http_get(url + "/readyz")[0] == 503
+
+        filler.unlink()
+        assert producer.wait(timeout=120) == 0, "eddy produce failed"
+        helpers.wait_for_total(db, events, timeout=120)
+        helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, 30, "/readyz did not come back")
+        assert metric(url, "eddy_disk_full") == 0 and metric(url, "eddy_disk_full_waits_total") >= 1
+        assert "took writes again after" in log.read_text(errors="replace")
+        helpers.wait_until(lambda: helpers.outbox_pending(db) == 0, 60, "the outbox did not drain after the disk came back")
+        assert helpers.stored_state(db) == helpers.expected_state(helpers.read_topic(broker.bootstrap, broker.topic))
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db)], capture_output=True, text=True, timeout=60)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        for process in (producer, service):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -34,7 +34,7 @@ public final class ChangelogMirror: Service, Sendable {
     }
 
     public func run() async throws {
-        stats.watchLockWaits(of: store, logger: logger)
+        stats.watchWriteWaits(of: store, logger: logger)
         try await BlockingThread.runUntilShutdown(named: "eddy-mirror") { [self] stop in try follow(until: stop) }
     }
 

@@ -14,8 +14,8 @@ final class PartitionHandOver {
     private let settings: ChangelogSettings
     private let store: Store
     private let tables: [PartitionedTable]
-    /// Writes out the unsent output that names rows of a partition before they leave.
-    private let namedOutput: NamedOutputReader
+    /// Takes a partition's rows out when it leaves.
+    private let removal: PartitionRemoval
     private let stats: EngineStats
     private let logger: Logger
     private let now: @Sendable () -> Int64
@@ -38,7 +38,7 @@ final class PartitionHandOver {
         self.settings = settings
         self.store = store
         self.tables = W.partitionedTables + [FailedMessages.table]
-        namedOutput = NamedOutputReader(workload)
+        removal = PartitionRemoval(workload)
         self.stats = stats
         self.logger = logger
         self.now = now
@@ -221,15 +221,11 @@ final class PartitionHandOver {
     /// - Returns: how many rows of the partitioned tables were deleted.
     @discardableResult
     private func drop(_ partition: TopicPartition, _ db: Database) throws -> Int {
-        let output = try namedOutput.writeOut(db, topic: partition.topic, partition: partition.partition, now: now())
-        if output.missing > 0 {
-            logger.error("\(partition): \(output.missing) unsent output messages had lost their rows before the partition left; the rest go out")
+        let removed = try removal.remove(partition, db, now: now())
+        if removed.missingOutput > 0 {
+            logger.error("\(partition): \(removed.missingOutput) unsent output messages had lost their rows before the partition left; the rest go out")
         }
-        let deleted = try PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition).delete(db)
-        try ConsumerOffsets.delete(db, topic: partition.topic, partition: partition.partition)
-        try ChangelogLines.delete(db, topic: partition.topic, partition: partition.partition)
-        try Outbox.deleteUnsentChangelog(db, sourceTopic: partition.topic, sourcePartition: partition.partition)
-        return deleted
+        return removed.rows
     }
 
     private func unsentRecords(_ partition: TopicPartition, _ db: Database? = nil) throws -> Int {
