@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
 
-.PHONY: demo test test-sanitize lint build release bench bench-parser fuzz migrations setup setup-test clean
+.PHONY: demo test test-sanitize lint build release bench bench-parser soak fuzz migrations setup setup-test clean
 
 demo: release
 	$(RELEASE_BIN) demo
@@ -47,6 +47,12 @@ bench: release setup-test
 	cc -O2 -o .build-bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread
 	python3 bench/run.py --eddy $(RELEASE_BIN) --peer-python $(BENCH_VENV)/bin/python --sqlite-alone .build-bench/sqlite_alone \
 		$(if $(BASELINE),--baseline-eddy $(BASELINE))
+
+# 30 minutes of events with retention on, three kill -9 and a broker outage; plots and fails on growth or an
+# audit difference (bench/soak.py). Not part of `make test`. SOAK_MINUTES=5 for a short run.
+soak: release setup-test
+	python3 -c "import matplotlib" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check -r bench/soak-requirements.txt
+	python3 bench/soak.py --eddy $(RELEASE_BIN) --out .build-soak
 
 # The login parser alone against JSONSerialization and JSONDecoder on the same 1,000,000 generated payloads.
 bench-parser: setup

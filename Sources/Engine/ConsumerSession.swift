@@ -1,3 +1,4 @@
+import Foundation
 import Kafka
 import Logging
 import Store
@@ -63,12 +64,10 @@ final class ConsumerSession<W: Workload> {
     /// the offset expected, where the log now starts past it too (retention ran ahead, or the topic was
     /// recreated). A hole inside the log (a transaction marker, a compacted record) is not one.
     private func gaps(before batch: StagedBatch<W>) -> [OffsetGap] {
-        batch.firstOffsets.compactMap { partition, first in
+        batch.firstOffsets.compactMap { partition, first -> OffsetGap? in
             guard let from = expected[partition], first > from, let start = consumer.cachedStartOffset(partition), start > from else { return nil }
             let gap = OffsetGap(topic: partition.topic, partition: partition.partition, from: from, to: min(start, first))
-            logger.warning(
-                "\(partition): offsets \(gap.from)..<\(gap.to) were deleted by the broker before Eddy read them (its retention ran ahead, or the topic was recreated): \(gap.to - gap.from) messages are missing from the state; recorded in offset_gaps"
-            )
+            logger.warning("\(gap.warning)")
             return gap
         }
     }
@@ -108,13 +107,16 @@ final class ConsumerSession<W: Workload> {
             try handOver?.takeOver(rebalance.partitions)
             var stored = try storedOffsets(for: rebalance.partitions)
             if handOver == nil { warnIfProcessedElsewhere(stored) }
-            let pastTheEnd = partitionsPastTheirEnd(stored)
-            try consumer.complete(rebalance, startingAt: stored, withholding: pastTheEnd)
-            for partition in pastTheEnd { stored[partition] = nil }
-            refused.formUnion(pastTheEnd)
+            let check = StoredOffsetCheck(consumer: consumer, databasePath: store.path, logger: logger).run(stored)
+            try record(check.gaps)
+            // A gap's partition starts where its log does now.
+            for gap in check.gaps { stored[TopicPartition(topic: gap.topic, partition: gap.partition)] = gap.to }
+            try consumer.complete(rebalance, startingAt: stored, withholding: check.refused)
+            for partition in check.refused { stored[partition] = nil }
+            refused.formUnion(check.refused)
             resumeAt.merge(stored) { $1 }
             expected.merge(stored) { $1 }
-            assigned.formUnion(rebalance.partitions.filter { !pastTheEnd.contains($0) })
+            assigned.formUnion(rebalance.partitions.filter { !check.refused.contains($0) })
             try dropUnassigned()
         case .revoke:
             let consumed = rebalance.partitions.filter { !refused.contains($0) }
@@ -135,30 +137,16 @@ final class ConsumerSession<W: Workload> {
         stats.setRefused(refused)
     }
 
-    /// The partitions whose stored offset lies past the end of the broker's log: consuming them would
-    /// start again at the log's start (`auto.offset.reset`), whose offsets the stored state already
-    /// holds. Each is logged with the command that resets it. A partition whose offsets the broker does
-    /// not tell in time is consumed.
-    private func partitionsPastTheirEnd(_ stored: [TopicPartition: Int64]) -> Set<TopicPartition> {
-        var pastTheEnd = Set<TopicPartition>()
-        for (partition, offset) in stored {
-            let log: (low: Int64, high: Int64)
-            do {
-                log = try consumer.watermarks(partition, timeoutMilliseconds: 10_000)
-            } catch {
-                logger.warning("\(partition): its stored offset could not be checked against the broker's log: \(error)")
-                continue
-            }
-            guard offset > log.high else { continue }
-            pastTheEnd.insert(partition)
-            let message =
-                "\(partition) is refused: its stored offset \(offset) lies past the end of the broker's log, which holds offsets \(log.low)..<\(log.high) "
-                    + "(the topic was deleted and recreated, or the broker lost data). It is not consumed; the other partitions go on. To read "
-                    + "the new log from its start, stop eddy, run `eddy offsets reset --db \(store.path) --topic \(partition.topic) "
-                    + "--partition \(partition.partition) --to \(log.low)` (it drops the partition's rows, which came from the old log), and start eddy"
-            logger.error("\(message)")
+    /// Records gaps found at assignment, and moves their partitions' stored offsets past them, in one
+    /// transaction of its own: no batch may come for a while, and a restart meanwhile finds them done.
+    private func record(_ gaps: [OffsetGap]) throws {
+        guard !gaps.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970)
+        try store.write { db in
+            for gap in gaps { try OffsetGaps.insert(db, gap, now: now) }
+            try ConsumerOffsets.save(db, gaps.map { PartitionOffset(topic: $0.topic, partition: $0.partition, nextOffset: $0.to) }, now: now)
         }
-        return pastTheEnd
+        stats.recordGaps(gaps)
     }
 
     /// Drops the rows of the partitions revoked at least `age` ago and not assigned again: no

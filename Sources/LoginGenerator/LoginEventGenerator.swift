@@ -74,8 +74,9 @@ public struct LoginEventGenerator: Sendable {
     public let seed: UInt64
     /// The share of bad messages, clamped to 0...1.
     public let badShare: Double
-    /// Unix seconds; event timestamps fall in the 10 minutes before it (baseTime-600 ..< baseTime).
-    public let baseTime: Int64
+    /// Unix seconds; event timestamps fall in the 10 minutes before it (baseTime-600 ..< baseTime). A long
+    /// run may move it along with the clock.
+    public var baseTime: Int64
 
     private var random: SeededRandom
     /// A 53-bit draw below this makes a bad message.

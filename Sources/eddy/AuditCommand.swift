@@ -9,7 +9,8 @@ struct AuditCommand: ParsableCommand {
         abstract: "Recompute login_counts from the stored events and compare, minute by minute.",
         discussion: """
             Reads one snapshot of the database, so it runs while `eddy run` does. Compares the minutes both \
-            tables hold whole (the oldest minute of stored events is skipped: retention may be deleting it), \
+            tables hold whole (the oldest minute of stored events is skipped, and the minutes near the \
+            --retain-events cutoff: retention may be deleting them), \
             prints every minute and key whose stored count differs from the count of its stored events, and \
             exits 1 when there is one. Needs the stored events (not `--store-events false`).
 
@@ -21,13 +22,30 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Check only the minutes of this last span (30m, 6h, 2d); every minute by default.") var since: TimeSpan?
 
+    @Option(
+        help: """
+            The service's login_events retention: the minutes near its cutoff, which retention may be deleting, \
+            are left out. [env: EDDY_RETAIN_EVENTS]
+            """
+    )
+    var retainEvents: RetentionPeriod = Env.retention("EDDY_RETAIN_EVENTS", default: "7d")
+
+    /// The first minute to compare: within `--since`, and two minutes inside the events' retention, where
+    /// every event of a minute is still stored (retention deletes whole minutes past its cutoff, and a late
+    /// event stored in such a minute waits there for its next step).
+    private var firstMinute: Int64? {
+        let now = UTCTime.now
+        let retained = retainEvents.seconds.map { retain in (now - retain) - (now - retain) % 60 + 120 }
+        return [since.map { now - $0.seconds }, retained].compactMap { $0 }.max()
+    }
+
     func run() throws {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CommandError("there is no database at \(database.db): --db names the file `eddy run` writes")
         }
         let store = try database.openMigrated()
         defer { try? store.close() }
-        let report = try store.read { db in try LoginsAudit.run(db, from: since.map { UTCTime.now - $0.seconds }) }
+        let report = try store.read { db in try LoginsAudit.run(db, from: firstMinute) }
         guard report.minutes > 0 else {
             throw CommandError("nothing to audit in \(database.db): no minute holds both stored events and counts (is --store-events false?)")
         }

@@ -11,6 +11,9 @@ struct GeneratorRun {
     var seed: UInt64
     var badShare: Double
     var baseTime: Int64 = Int64(Date().timeIntervalSince1970)
+    /// Event timestamps follow the clock (the 10 minutes before each thousand events is made) instead of
+    /// the 10 minutes before `baseTime`: for long runs with retention.
+    var liveTimestamps = false
 
     /// What was produced.
     struct Summary {
@@ -35,6 +38,7 @@ struct GeneratorRun {
                 producer.poll()
                 progress(summary.produced)
                 if rate > 0 { pace(start: start, produced: summary.produced) }
+                if liveTimestamps { generator.baseTime = Int64(Date().timeIntervalSince1970) }
             }
         }
         try producer.flush(timeoutMilliseconds: 60_000)

@@ -31,6 +31,9 @@ struct ProduceCommand: ParsableCommand {
     @Option(help: "Share of bad messages, from 0 to 1.")
     var badShare: Double = 0.05
 
+    @Flag(help: "Event timestamps follow the clock (the 10 minutes before each event) instead of the 10 minutes before the start: for long runs with retention.")
+    var liveTimestamps = false
+
     @OptionGroup var logging: LoggingOptions
     @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
@@ -50,7 +53,8 @@ struct ProduceCommand: ParsableCommand {
         if topics[connection.topic] == nil {
             logger.warning("topic \(connection.topic) does not exist; producing relies on the broker creating it")
         }
-        let run = GeneratorRun(topic: connection.topic, count: count, rate: rate, seed: seed, badShare: badShare)
+        var run = GeneratorRun(topic: connection.topic, count: count, rate: rate, seed: seed, badShare: badShare)
+        run.liveTimestamps = liveTimestamps
         let summary = try run.run(producer: producer) { produced in
             if produced % 100_000 == 0 { logger.info("produced \(produced) of \(count)") }
         }
