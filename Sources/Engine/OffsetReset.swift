@@ -27,22 +27,25 @@ public struct OffsetReset<W: Workload> {
         public let left: String?
     }
 
-    /// Resets `partition` to resume at `offset`, dropping its rows.
-    /// - Throws: ``EngineError`` when the partition's state moves through the changelog (the changelog
-    ///   topic still holds the old log's records, which a restore would bring back); what SQLite throws.
+    /// Resets `partition` to resume at `offset`, dropping its rows. With the changelog on, the partition
+    /// starts over there too (``ChangelogWriter/startOver(_:after:rows:now:)``): its records go out when
+    /// Eddy runs next.
+    /// - Throws: ``EngineError`` when changelog records of the partition are not sent yet (they name rows
+    ///   this would drop); what SQLite throws.
     public func reset(_ partition: TopicPartition, to offset: Int64, now: Int64) throws -> Outcome {
         try store.write { db in
-            if try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition) != nil {
+            let line = try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition)
+            if line != nil, try Outbox.unsentChangelogCount(db, sourceTopic: partition.topic, sourcePartition: partition.partition) > 0 {
                 throw EngineError(
-                    "\(partition)'s state moves through the changelog topic, which still holds the old log's records that a restore would bring back: "
-                        + "a reset with the changelog on is not supported yet. Stop every instance, delete the changelog topic and the instances' "
-                        + "databases, and start again (every partition is read again from its log's start)"
+                    "\(partition) has changelog records that did not reach the broker yet, and they name rows a reset drops: start eddy, "
+                        + "let it run a minute (the partition stays refused while its records go out), stop it, and reset again"
                 )
             }
             let previous = try ConsumerOffsets.nextOffset(db, topic: partition.topic, partition: partition.partition)
             let left = try workload.forget(db, topic: partition.topic, partition: partition.partition)
             let rows = try removal.remove(partition, db, now: now).rows
             try ConsumerOffsets.save(db, [PartitionOffset(topic: partition.topic, partition: partition.partition, nextOffset: offset, updatedAt: now)], now: now)
+            if let line { _ = try ChangelogWriter().startOver(db, after: line, rows: removal.rows(of: partition), now: now) }
             try OffsetResets.insert(db, topic: partition.topic, partition: partition.partition, from: previous, to: offset, rowsDropped: rows, now: now)
             return Outcome(previous: previous, rowsDropped: rows, left: left)
         }

@@ -15,11 +15,16 @@ struct PartitionRemoval: Sendable {
         namedOutput = NamedOutputReader(workload)
     }
 
+    /// The partition's rows in the tables this removes from.
+    func rows(of partition: TopicPartition) -> PartitionRows {
+        PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+    }
+
     /// - Returns: how many rows were deleted, and how many unsent output messages had lost their rows
     ///   already (none, as long as retention keeps the rows of unsent records).
     func remove(_ partition: TopicPartition, _ db: Database, now: Int64) throws -> (rows: Int, missingOutput: Int) {
         let output = try namedOutput.writeOut(db, topic: partition.topic, partition: partition.partition, now: now)
-        let deleted = try PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition).delete(db)
+        let deleted = try rows(of: partition).delete(db)
         try ConsumerOffsets.delete(db, topic: partition.topic, partition: partition.partition)
         try ChangelogLines.delete(db, topic: partition.topic, partition: partition.partition)
         try Outbox.deleteUnsentChangelog(db, sourceTopic: partition.topic, sourcePartition: partition.partition)

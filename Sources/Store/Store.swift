@@ -143,16 +143,20 @@ public final class Store: Sendable {
         return (size(path), size(path + "-wal"))
     }
 
+    /// The file is damaged: what to do, with what was found when known.
+    static func damaged(_ found: String?) -> String {
+        "the file is not an Eddy database or is damaged\(found.map { " (\($0))" } ?? ""); it was left as it is. Restore a backup "
+            + "(docs/operations.md#backups), or move it away and start on a new file: with the changelog on, "
+            + "the partitions' state is restored from it"
+    }
+
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DatabaseError else { return "\(error)" }
         switch error.resultCode {
         case .SQLITE_FULL: return "the disk is full"
         case .SQLITE_BUSY: return "another connection holds the write lock (an open transaction in sqlite3?); end it and try again"
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "permission denied or read-only file (\(error.message ?? ""))"
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return "the file is not an Eddy database or is damaged; it was left as it is. Restore a backup "
-                + "(docs/operations.md#backups), or move it away and start on a new file: with the changelog on, "
-                + "the partitions' state is restored from it"
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return damaged(nil)
         default: return error.message ?? "\(error)"
         }
     }

@@ -13,7 +13,9 @@ struct OffsetsResetCommand: ParsableCommand {
             failed_messages) are dropped in the same transaction, and its stored events are taken out of the \
             counts kept for all partitions together: they came from the old log, whose offsets the new one \
             reuses, and would be counted twice or collide. Unsent output made from them still \
-            goes out. Not supported yet for a partition whose state moves through the changelog topic.
+            goes out. With the changelog on, the partition starts over in the changelog topic too (a new line \
+            whose snapshot is empty at the offset reset to), sent when eddy runs next, so that its next owner \
+            restores that and not the old log's state.
 
             Example:
               eddy offsets reset --db eddy.db --topic user-login --partition 3 --to 0

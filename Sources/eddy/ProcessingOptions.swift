@@ -36,6 +36,14 @@ struct ProcessingOptions: ParsableArguments {
     )
     var storeEvents: Bool = Env.bool("EDDY_STORE_EVENTS", default: true)
 
+    @Option(
+        help: """
+            Read the whole database once at start (PRAGMA quick_check) and refuse a damaged one before writing to it; \
+            false skips it (it takes about as long as reading the file). [env: EDDY_CHECK_DATABASE]
+            """
+    )
+    var checkDatabase: Bool = Env.bool("EDDY_CHECK_DATABASE", default: true)
+
     @Option(help: "Attempts for a transient failure, the first included, before its row is dead. [env: EDDY_MAX_ATTEMPTS]")
     var maxAttempts: Int = Env.int("EDDY_MAX_ATTEMPTS", default: 5)
 

@@ -39,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         let logins = retention.logins(
             storeEvents: processing.storeEvents, publishes: outputSettings != nil, changelog: engine.changelog != nil
         )
+        if processing.checkDatabase { try Store.quickCheck(processing.database.db) }
         let store = try processing.database.openMigrated()
         try MirrorFile.refuse(store)
         if reprocessFailed {

@@ -126,7 +126,7 @@ def test_an_unreadable_secret_file_names_the_variable(eddy_bin, tmp_path):
 
 
 COMMANDS = [["run"], ["demo"], ["broker"], ["produce"], ["failed", "list"], ["failed", "show"],
-            ["failed", "reprocess"], ["status"], ["prune"], ["migrate"]]
+            ["failed", "reprocess"], ["status"], ["prune"], ["migrate"], ["mirror"], ["audit"], ["offsets", "reset"]]
 
 
 def test_every_option_in_help_is_in_the_configuration_reference(eddy_bin):

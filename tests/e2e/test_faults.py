@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 import helpers
@@ -148,10 +149,21 @@ def test_a_damaged_database_at_start_is_one_clear_line_and_stays_as_it_was(eddy_
     the recovery, exits non-zero, and leaves the file byte for byte as it was."""
     good = tmp_path / "good.db"
     assert subprocess.run([eddy_bin, "migrate", "--db", str(good)], capture_output=True, timeout=30).returncode == 0
-    truncated, garbage = tmp_path / "truncated.db", tmp_path / "garbage.db"
+    truncated, garbage, inside = tmp_path / "truncated.db", tmp_path / "garbage.db", tmp_path / "inside.db"
     truncated.write_bytes(good.read_bytes()[:8192])
     garbage.write_bytes(bytes(range(256)) * 16)
-    for damaged in (truncated, garbage):
+    # A page in the middle of a file whose header is intact, overwritten (a bad volume): found at start.
+    inside.write_bytes(good.read_bytes())
+    db = sqlite3.connect(inside)
+    with db:
+        db.executemany("INSERT INTO failed_messages (topic, partition, offset, payload, error_class, error, first_failed_at, "
+                       "last_attempt_at) VALUES ('t', 0, ?, randomblob(300), 'invalid', 'r', 0, 0)", [(i,) for i in range(3000)])
+    db.close()  # the last connection: the WAL goes into the file
+    page_size, pages = 4096, inside.stat().st_size // 4096
+    with open(inside, "r+b") as file:
+        file.seek(page_size * (pages // 2))
+        file.write(b"\xff" * page_size)
+    for damaged in (truncated, garbage, inside):
         before = hashlib.sha256(damaged.read_bytes()).hexdigest()
         result = subprocess.run([eddy_bin, "run", "--brokers", "127.0.0.1:1", "--db", str(damaged), "--http", "off"],
                                 capture_output=True, text=True, timeout=60)
@@ -159,6 +171,7 @@ def test_a_damaged_database_at_start_is_one_clear_line_and_stays_as_it_was(eddy_
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1, result.stderr
         assert str(damaged) in lines[0] and "damaged" in lines[0] and "backup" in lines[0] and "changelog" in lines[0], lines[0]
+        assert damaged != inside or "quick_check" in lines[0], lines[0]
         assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before, f"{damaged.name} was changed"
 
     # One written by a newer eddy: named, not migrated, its records kept.
@@ -300,13 +313,17 @@ def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_
             service.wait()
 
 
-def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_reset(eddy_bin, broker_factory, tmp_path):
+@pytest.mark.parametrize("changelog", ["off", "on"])
+def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_reset(eddy_bin, broker_factory, tmp_path, changelog):
     """The topic is recreated (here: a new broker) while Eddy is stopped, and partition 0's stored offset
     now lies past the end of its log. Eddy refuses that partition with an error naming it, the stored and
     the broker's offsets and the command that resets it; /readyz and a metric say so; partition 1 goes
     on. `eddy offsets reset` drops the partition's old rows and records what it did; after a restart the
-    new log is read from its start, and the state is exact."""
+    new log is read from its start, and the state is exact. With the changelog on, the partition starts
+    over in the changelog too: a new instance on an empty database restores exactly that state."""
     from kafka import KafkaProducer
+
+    options = ["--changelog-topic", "off"] if changelog == "off" else []
 
     def send(broker, counts):
         producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5))
@@ -320,7 +337,7 @@ def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_r
     db = tmp_path / "eddy.db"
     old = broker_factory(partitions=2)
     send(old, {0: 100, 1: 100})
-    service = helpers.run_eddy(eddy_bin, old.bootstrap, db, tmp_path / "first.log", "--changelog-topic", "off")
+    service = helpers.run_eddy(eddy_bin, old.bootstrap, db, tmp_path / "first.log", *options)
     try:
         helpers.wait_for_total(db, 200, timeout=60)
         service.send_signal(signal.SIGTERM)
@@ -330,7 +347,7 @@ def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_r
         send(new, {0: 30, 1: 120})
         url = f"http://127.0.0.1:{helpers.free_port()}"
         log = tmp_path / "second.log"
-        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, log, "--changelog-topic", "off", "--http", url.removeprefix("http://"))
+        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, log, *options, "--http", url.removeprefix("http://"))
         command = f"eddy offsets reset --db {db} --topic user-login --partition 0 --to 0"
         assert helpers.wait_for_log(log, command, timeout=60), log.read_text()[-3000:]
         assert "user-login[0] is refused: its stored offset 100 lies past the end of the broker's log, which holds offsets 0..<30" in log.read_text()
@@ -355,7 +372,7 @@ def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_r
             assert connection.execute("SELECT topic, partition, from_offset, to_offset, rows_dropped FROM offset_resets").fetchall() == [
                 ("user-login", 0, 100, 0, rows)]
 
-        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, tmp_path / "third.log", "--changelog-topic", "off", "--http",
+        service = helpers.run_eddy(eddy_bin, new.bootstrap, db, tmp_path / "third.log", *options, "--http",
                                    url.removeprefix("http://"))
         helpers.wait_for_total(db, 150, timeout=60)  # 30 + 120
         helpers.wait_until(lambda: helpers.http_get(url + "/readyz")[0] == 200, 30, "/readyz did not come back after the reset")
@@ -367,6 +384,21 @@ def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_r
         assert per_partition == {0: 30, 1: 120} and counted == 150, (per_partition, counted)
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=30) == 0
+        if changelog == "on":
+            third = (tmp_path / "third.log").read_text()
+            assert "user-login[0]: the local state is its latest" in third and "restored from the changelog" not in third, third[-3000:]
+            # Another instance, on an empty database, restores both partitions from the changelog: partition 0
+            # as it started over, not the old log's 100 events.
+            other = tmp_path / "other.db"
+            service = helpers.run_eddy(eddy_bin, new.bootstrap, other, tmp_path / "other.log")
+            helpers.wait_for_total(other, 150, timeout=90)
+            with sqlite3.connect(other) as connection:
+                restored = dict(connection.execute("SELECT partition, COUNT(*) FROM login_events GROUP BY partition"))
+                counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+            assert restored == {0: 30, 1: 120} and counted == 150, (restored, counted)
+            assert "restored from the changelog" in (tmp_path / "other.log").read_text()
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=30) == 0
     finally:
         if service.poll() is None:
             service.kill()
@@ -377,7 +409,6 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
     """The database lives on a small tmpfs that a filler file then fills while events stream in: Eddy
     stops consuming, logs one clear line, says so in /readyz and a metric (and stays live), retries, and
     when the filler goes, resumes by itself and ends exact."""
-    import pytest
 
     disk = tmp_path / "disk"
     disk.mkdir()

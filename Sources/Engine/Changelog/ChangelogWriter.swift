@@ -33,6 +33,22 @@ struct ChangelogWriter: Sendable {
         try Outbox.appendChangelog(db, sourceTopic: line.topic, sourcePartition: line.partition, nextOffset: -1, value: record.encoded, now: now)
     }
 
+    /// Starts the partition over in the changelog after `previous`, the line this database holds: a new
+    /// line, its child at one epoch more, whose snapshot is the partition's rows and stored offset as they
+    /// are now (`eddy offsets reset`: none, at the offset reset to). Whoever restores the partition later
+    /// takes that state; this database's next take-over finds its line the latest.
+    /// - Returns: the new line, saved.
+    func startOver(_ db: Database, after previous: ChangelogLine, rows: PartitionRows, now: Int64) throws -> ChangelogLine {
+        let line = ChangelogLine(
+            topic: previous.topic, partition: previous.partition, line: Int64.random(in: 1...Int64.max), epoch: previous.epoch + 1, seq: 0,
+            parent: (previous.line, previous.seq), claimedAt: now, snapshotAt: now
+        )
+        try ChangelogLines.save(db, line)
+        try appendClaim(db, line, base: .parent(line: previous.line, seq: previous.seq), now: now)
+        try appendSnapshot(db, line, rows: rows, now: now)
+        return line
+    }
+
     /// Appends a snapshot of every row of the partition as of change set `line.seq` of its line.
     func appendSnapshot(_ db: Database, _ line: ChangelogLine, rows: PartitionRows, now: Int64) throws {
         let partition = TopicPartition(topic: line.topic, partition: line.partition)
