@@ -34,8 +34,9 @@ public struct ConsumerService<W: Workload>: Service {
     }
 
     /// One retention step, run while a write waits for space on a full disk: expired rows go and their
-    /// pages go back to the file system. (A batch waiting to commit may then write into a window this
-    /// step deleted; the next regular step deletes those rows again.)
+    /// pages go back to the file system, when the disk still has room for the step's own transaction (a
+    /// disk with no byte left has none: then only the operator frees space). A batch waiting to commit
+    /// may write into a window this step deleted; the next regular step deletes those rows again.
     private var retentionStep: @Sendable () -> Void {
         { [store, logger, now, rules = workload.retentionRules + configuration.retention.engineRules, settings = configuration.retention] in
             do {

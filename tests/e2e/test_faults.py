@@ -405,16 +405,35 @@ def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_r
             service.wait()
 
 
-def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_bin, broker_factory, tmp_path):
-    """The database lives on a small tmpfs that a filler file then fills while events stream in: Eddy
-    stops consuming, logs one clear line, says so in /readyz and a metric (and stays live), retries, and
-    when the filler goes, resumes by itself and ends exact."""
-
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 24 MB tmpfs, unmounted after the test; the test is skipped, saying why, where mounting is refused."""
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], capture_output=True, text=True)
     if mounted.returncode != 0:
         pytest.skip(f"this machine cannot mount a tmpfs (it needs root): {mounted.stderr.strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def fill(disk, leaving):
+    """Grows the file `filler` on `disk` until about `leaving` bytes are free (0: until the disk refuses)."""
+    with open(disk / "filler", "ab", buffering=0) as filler:
+        try:
+            free = os.statvfs(disk)
+            filler.write(b"\0" * max(0, free.f_bavail * free.f_frsize - leaving))
+            while leaving == 0:
+                filler.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_bin, broker_factory, tmp_path, small_disk):
+    """The database lives on a small tmpfs that a filler file then fills while events stream in: Eddy
+    stops consuming, logs one clear line, says so in /readyz and a metric (and stays live), retries, and
+    when the filler goes, resumes by itself and ends exact."""
+    disk = small_disk
     broker = broker_factory(partitions=4)
     events = 40_000
     producer = subprocess.Popen(
@@ -427,9 +446,7 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
     filler = disk / "filler"
     try:
         helpers.wait_until(lambda: helpers.committed_total(db) > 3_000, 60, "eddy committed nothing")
-        # Leave about 256 KB free: a few batches fit, then SQLite gets ENOSPC.
-        free = os.statvfs(disk)
-        filler.write_bytes(b"\0" * max(0, free.f_bavail * free.f_frsize - 256 * 1024))
+        fill(disk, leaving=256 * 1024)  # a few batches fit, then SQLite gets ENOSPC
         helpers.wait_until(lambda: "the disk holding" in log.read_text(errors="replace"), 60,
                            lambda: f"eddy did not say the disk is full: {log.read_text(errors='replace')[-2000:]}")
         assert "free disk space (or grow the volume) and Eddy resumes by itself" in log.read_text(errors="replace")
@@ -439,12 +456,7 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
         assert metric(url, "eddy_disk_full") == 1
         # Take the last free blocks too. A commit may still fit in the WAL's space from before (SQLite reuses
         # it), but consumption stalls.
-        try:
-            with open(filler, "ab", buffering=0) as fill:
-                while True:
-                    fill.write(b"\0" * 4096)
-        except OSError:
-            pass
+        fill(disk, leaving=0)
         paused_at = helpers.committed_total(db)
         time.sleep(5)
         assert service.poll() is None, f"eddy exited on a full disk: {log.read_text(errors='replace')[-2000:]}"
@@ -468,4 +480,4 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
