@@ -25,10 +25,10 @@ extension EngineStats {
             let waited = recordWait(.fullDisk, since: since)
             if since != nil {
                 logger.error(
-                    "the disk holding \(path) is full: consuming waits, the write is retried every second and retention runs to free space; free disk space (or grow the volume) and Eddy resumes by itself"
+                    "the database \(path) cannot grow: its disk is full, or it reached --max-database-size. Consuming waits, the write is retried every second and retention runs to make room; free disk space (or grow the volume, or raise the limit) and Eddy resumes by itself"
                 )
             } else if let waited {
-                logger.info("the disk holding \(path) took writes again after \(Self.seconds(waited)) s; resuming")
+                logger.info("the database \(path) took writes again after \(Self.seconds(waited)) s; resuming")
             }
         }
         if let relief { store.fullDisk.relieve(with: relief) }

@@ -254,7 +254,9 @@ public final class KafkaConsumer {
     private func unassign(_ revoked: PartitionList) {
         if isCooperative {
             // Only what is assigned: librdkafka refuses the whole list when one of them is not (a withheld one).
-            let current = Set(assignment())
+            // From the last completed rebalance: asking librdkafka (rd_kafka_assignment) here, inside its
+            // rebalance callback while the consumer closes, waits for its main thread, which waits for this.
+            let current = Set(assigned)
             let list = PartitionList(entries: revoked.entries.filter { current.contains($0.partition) })
             if let error = list.withPointer({ rd_kafka_incremental_unassign(handle, $0) }) {
                 logger.warning("\(KafkaError(consuming: error, "unassigning partitions"))")

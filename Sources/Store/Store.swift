@@ -19,8 +19,10 @@ public final class Store: Sendable {
     public let fullDisk = WriteWait()
 
     /// Opens (creating when missing, with owner-only permissions) the database at `path`.
+    /// - Parameter maxBytes: the largest the file may grow (`PRAGMA max_page_count`): past it a write
+    ///   fails as on a full disk (``fullDisk``); `nil` for no limit.
     /// - Throws: `StoreError` saying why the file cannot be used.
-    public init(path: String) throws(StoreError) {
+    public init(path: String, maxBytes: Int64? = nil) throws(StoreError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -43,6 +45,10 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = OFF")
             // After a checkpoint, the WAL file is truncated back to this size, so it cannot stay large.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            if let maxBytes {
+                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxBytes / pageSize))")
+            }
         }
         do {
             try Self.enableIncrementalVacuum(path, configuration)
@@ -153,7 +159,7 @@ public final class Store: Sendable {
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DatabaseError else { return "\(error)" }
         switch error.resultCode {
-        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_FULL: return "the disk is full, or the database reached --max-database-size"
         case .SQLITE_BUSY: return "another connection holds the write lock (an open transaction in sqlite3?); end it and try again"
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return "permission denied or read-only file (\(error.message ?? ""))"
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return damaged(nil)

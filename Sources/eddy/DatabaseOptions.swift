@@ -8,8 +8,9 @@ struct DatabaseOptions: ParsableArguments {
     var db: String = Env.string("EDDY_DB", default: "eddy.db")
 
     /// Opens the database and applies pending migrations: the engine's and the Logins workload's.
-    func openMigrated() throws -> Store {
-        let store = try Store(path: db)
+    /// - Parameter maxBytes: the largest the file may grow; `nil` for no limit.
+    func openMigrated(maxBytes: Int64? = nil) throws -> Store {
+        let store = try Store(path: db, maxBytes: maxBytes)
         try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
         return store
     }

@@ -46,10 +46,10 @@ struct EngineHealth: HealthSource {
         }
     }
 
-    /// Why not ready while a write waits for space on a full disk; `nil` when none does.
+    /// Why not ready while a write waits for room (a full disk, or the size limit); `nil` when none does.
     var waitingForSpace: String? {
         stats.diskFullSince.map {
-            "the disk is full: writes have waited \(Self.seconds(.now - $0)) for space, retrying every second; free disk space and Eddy resumes by itself"
+            "the database cannot grow (a full disk, or --max-database-size): writes have waited \(Self.seconds(.now - $0)), retrying every second; free disk space or raise the limit and Eddy resumes by itself"
         }
     }
 

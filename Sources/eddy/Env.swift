@@ -92,6 +92,10 @@ enum Env {
         parsed(name, default: value, expecting: "a retention period (examples: 7d, 12h, 30m, off)")
     }
 
+    static func sizeLimit(_ name: String, default value: String) -> SizeLimit {
+        parsed(name, default: value, expecting: "a size (examples: 500MB, 10GB, 64MiB, off)")
+    }
+
     static func bool(_ name: String, default value: Bool) -> Bool {
         lookUp(name, expecting: "true or false") { $0.bool(forKey: $1, default: value) }
     }

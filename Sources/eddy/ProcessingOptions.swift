@@ -44,6 +44,14 @@ struct ProcessingOptions: ParsableArguments {
     )
     var checkDatabase: Bool = Env.bool("EDDY_CHECK_DATABASE", default: true)
 
+    @Option(
+        help: """
+            The largest the database file may grow (500MB, 10GB, off). At the limit Eddy pauses as on a full disk, and \
+            retention, which still runs, makes room. [env: EDDY_MAX_DATABASE_SIZE]
+            """
+    )
+    var maxDatabaseSize: SizeLimit = Env.sizeLimit("EDDY_MAX_DATABASE_SIZE", default: "off")
+
     @Option(help: "Attempts for a transient failure, the first included, before its row is dead. [env: EDDY_MAX_ATTEMPTS]")
     var maxAttempts: Int = Env.int("EDDY_MAX_ATTEMPTS", default: 5)
 

@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             storeEvents: processing.storeEvents, publishes: outputSettings != nil, changelog: engine.changelog != nil
         )
         if processing.checkDatabase { try Store.quickCheck(processing.database.db) }
-        let store = try processing.database.openMigrated()
+        let store = try processing.database.openMigrated(maxBytes: processing.maxDatabaseSize.bytes)
         try MirrorFile.refuse(store)
         if reprocessFailed {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }

@@ -66,7 +66,7 @@ struct RuleWorkload: Workload {
     func apply(_ batch: Batch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
         while rules.holdApply.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
         Thread.sleep(forTimeInterval: Double(rules.applyMilliseconds.load(ordering: .relaxed)) / 1_000)
-        if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_FULL, message: "simulated disk full") }
+        if rules.failApply.load(ordering: .relaxed) { throw DatabaseError(resultCode: .SQLITE_IOERR, message: "simulated I/O error") }
         for (topic, partition, offset, payload) in batch.staged {
             try db.execute(sql: "INSERT INTO applied VALUES (?, ?, ?, ?)", arguments: [topic, partition, offset, Data(payload)])
             changes?.record(topic: topic, partition: partition) { set in

@@ -447,11 +447,11 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
     try:
         helpers.wait_until(lambda: helpers.committed_total(db) > 3_000, 60, "eddy committed nothing")
         fill(disk, leaving=256 * 1024)  # a few batches fit, then SQLite gets ENOSPC
-        helpers.wait_until(lambda: "the disk holding" in log.read_text(errors="replace"), 60,
+        helpers.wait_until(lambda: "cannot grow: its disk is full" in log.read_text(errors="replace"), 60,
                            lambda: f"eddy did not say the disk is full: {log.read_text(errors='replace')[-2000:]}")
-        assert "free disk space (or grow the volume) and Eddy resumes by itself" in log.read_text(errors="replace")
+        assert "free disk space (or grow the volume, or raise the limit) and Eddy resumes by itself" in log.read_text(errors="replace")
         status, detail = helpers.http_get(url + "/readyz")
-        assert status == 503 and "the disk is full" in detail, f"/readyz on a full disk: {status} {detail}"
+        assert status == 503 and "the database cannot grow" in detail, f"/readyz on a full disk: {status} {detail}"
         assert helpers.http_get(url + "/healthz")[0] == 200, "a full disk is not a wedged process: /healthz must stay 200"
         assert metric(url, "eddy_disk_full") == 1
         # Take the last free blocks too. A commit may still fit in the WAL's space from before (SQLite reuses
@@ -481,3 +481,54 @@ def test_a_full_disk_pauses_eddy_which_resumes_exact_when_space_comes_back(eddy_
                 process.kill()
                 process.wait()
 
+
+
+def test_at_its_size_limit_eddy_pauses_until_retention_makes_room(eddy_bin, broker_factory, tmp_path):
+    """With --max-database-size, the file stops growing at the limit: Eddy pauses as on a full disk, and the
+    retention step it runs between retries (the consumer loop's own waits behind the stuck batch) deletes
+    the events that expired meanwhile; their pages make room, and Eddy resumes by itself. Every event is
+    counted once."""
+    from kafka import KafkaProducer
+
+    broker = broker_factory(partitions=2)
+    db = tmp_path / "eddy.db"
+    log = tmp_path / "eddy.log"
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), linger_ms=20)
+    sent = 0
+
+    def send(count, age):
+        nonlocal sent
+        for _ in range(count):
+            event = {"user_id": f"user-{sent}-" + "x" * 100, "timestamp": int(time.time()) - age, "device_type": "web"}
+            producer.send(broker.topic, value=json.dumps(event).encode())
+            sent += 1
+        producer.flush(60)
+
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--max-database-size", "6MB", "--retain-events", "1m",
+                               "--output-topic", "", "--changelog-topic", "off")
+    try:
+        # Events of 30 s ago: they expire under the 1-minute retention 30 to 90 s from now.
+        for _ in range(30):
+            send(2_000, age=30)
+            if "cannot grow" in log.read_text(errors="replace"):
+                break
+        helpers.wait_until(lambda: "cannot grow: its disk is full, or it reached --max-database-size" in log.read_text(errors="replace"), 60,
+                           lambda: f"the limit was never reached: {db.stat().st_size} bytes")
+        stuck_at = helpers.committed_total(db)
+        assert stuck_at < sent
+        helpers.wait_until(lambda: "took writes again" in log.read_text(errors="replace"), 150,
+                           lambda: f"eddy did not resume on its own: {log.read_text(errors='replace')[-2000:]}")
+        assert "retention freed space on the full disk" in log.read_text(errors="replace")
+        helpers.wait_for_total(db, sent, timeout=120)
+        assert db.stat().st_size <= 6_000_000 + 4096
+        with sqlite3.connect(db) as connection:
+            counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+            failed = connection.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
+        assert (counted, failed) == (sent, 0), "every event counted once, though retention deleted their rows"
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        producer.close()
+        if service.poll() is None:
+            service.kill()
+            service.wait()
