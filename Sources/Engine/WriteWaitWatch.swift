@@ -11,27 +11,32 @@ extension EngineStats {
     ///   frees some); `nil` for none.
     public func watchWriteWaits(of store: Store, logger: Logger, relief: (@Sendable () -> Void)? = nil) {
         let path = store.path
-        store.lockWait.observe { [self] since in
-            let waited = recordWait(.lock, since: since)
-            if since != nil {
-                logger.warning(
-                    "another connection holds the write lock of \(path) (an open transaction in sqlite3?): writes wait for it, and nothing moves on until it is released"
-                )
-            } else if let waited {
-                logger.info("the write lock of \(path) was released after \(Self.seconds(waited)) s of waiting; resuming")
-            }
-        }
-        store.fullDisk.observe { [self] since in
-            let waited = recordWait(.fullDisk, since: since)
-            if since != nil {
-                logger.error(
-                    "the database \(path) cannot grow: its disk is full, or it reached --max-database-size. Consuming waits, the write is retried every second and retention runs to make room; free disk space (or grow the volume, or raise the limit) and Eddy resumes by itself"
-                )
-            } else if let waited {
-                logger.info("the database \(path) took writes again after \(Self.seconds(waited)) s; resuming")
-            }
-        }
+        watch(
+            store.lockWait, .lock, logger: logger, level: .warning,
+            started: "another connection holds the write lock of \(path) (an open transaction in sqlite3?): writes wait for it, and nothing moves on until it is released",
+            ended: { "the write lock of \(path) was released after \($0) s of waiting; resuming" }
+        )
+        watch(
+            store.fullDisk, .fullDisk, logger: logger, level: .error,
+            started: "the database \(path) cannot grow: its disk is full, or it reached --max-database-size. Consuming waits, the write is retried every second and retention runs to make room; free disk space (or grow the volume, or raise the limit) and Eddy resumes by itself",
+            ended: { "the database \(path) took writes again after \($0) s; resuming" }
+        )
         if let relief { store.fullDisk.relieve(with: relief) }
+    }
+
+    /// Records one kind of wait and logs `started` when it starts, `ended` (given the seconds waited) when it ends.
+    private func watch(
+        _ wait: WriteWait, _ reason: WriteWaitReason, logger: Logger, level: Logger.Level, started: String,
+        ended: @escaping @Sendable (String) -> String
+    ) {
+        wait.observe { [self] since in
+            let waited = recordWait(reason, since: since)
+            if since != nil {
+                logger.log(level: level, "\(started)")
+            } else if let waited {
+                logger.info("\(ended(Self.seconds(waited)))")
+            }
+        }
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -13,7 +13,6 @@ import Store
 final class PartitionHandOver {
     private let settings: ChangelogSettings
     private let store: Store
-    private let tables: [PartitionedTable]
     /// Takes a partition's rows out when it leaves.
     private let removal: PartitionRemoval
     private let stats: EngineStats
@@ -37,7 +36,6 @@ final class PartitionHandOver {
         self.inspector = inspector
         self.settings = settings
         self.store = store
-        self.tables = W.partitionedTables + [FailedMessages.table]
         removal = PartitionRemoval(workload)
         self.stats = stats
         self.logger = logger
@@ -97,7 +95,7 @@ final class PartitionHandOver {
         let ordered = due.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         for partition in ordered {
             let started = ContinuousClock.now
-            let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+            let rows = removal.rows(of: partition)
             try store.write { db in
                 guard let line = try ChangelogLines.load(db, topic: partition.topic, partition: partition.partition) else { return }
                 try writer.appendSnapshot(db, line, rows: rows, now: time)
@@ -141,7 +139,7 @@ final class PartitionHandOver {
             // This database holds the partition: its snapshot makes the history whole again.
             logger.warning("\(partition): \(error); claiming it again with a snapshot of the state this database holds")
             try store.write { db in
-                let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+                let rows = removal.rows(of: partition)
                 try claim(partition, epoch: history.highestEpoch + 1, base: .snapshot, rows: rows, db)
             }
             return
@@ -156,7 +154,7 @@ final class PartitionHandOver {
             logger.info("\(partition): the local state is its latest; its changelog records are on their way")
         } else {
             try store.write { db in
-                let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+                let rows = removal.rows(of: partition)
                 let held = try ConsumerOffsets.nextOffset(db, topic: partition.topic, partition: partition.partition) != nil
                 let base: ChangelogRecord.Base = held ? .snapshot : .empty
                 try claim(partition, epoch: 1, base: base, rows: rows, db)
@@ -176,7 +174,7 @@ final class PartitionHandOver {
     private func restore(_ partition: TopicPartition, _ plan: RestorePlan, from log: TopicPartition, started: ContinuousClock.Instant) throws {
         stats.recordRestore(started: true)
         defer { stats.recordRestore(started: false) }
-        let rows = PartitionRows(tables: tables, topic: partition.topic, partition: partition.partition)
+        let rows = removal.rows(of: partition)
         var restored = 0
         try store.write { db in
             try drop(partition, db)
