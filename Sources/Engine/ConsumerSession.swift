@@ -60,13 +60,15 @@ final class ConsumerSession<W: Workload> {
         hint(try committer.takeCommitted())
     }
 
-    /// The offsets the broker deleted before this instance read them: a partition whose batch starts past
-    /// the offset expected, where the log now starts past it too (retention ran ahead, or the topic was
-    /// recreated). A hole inside the log (a transaction marker, a compacted record) is not one.
+    /// The offsets the broker deleted before this instance read them: where a partition's offsets skip
+    /// ahead (between the batch before and this one, or inside this one) and the log now starts past the
+    /// skip's first offset too (retention ran ahead, or the topic was recreated). A hole inside the log (a
+    /// transaction marker, a compacted record) is not one.
     private func gaps(before batch: StagedBatch<W>) -> [OffsetGap] {
-        batch.firstOffsets.compactMap { partition, first -> OffsetGap? in
-            guard let from = expected[partition], first > from, let start = consumer.cachedStartOffset(partition), start > from else { return nil }
-            let gap = OffsetGap(topic: partition.topic, partition: partition.partition, from: from, to: min(start, first))
+        let fromBefore = batch.firstOffsets.compactMap { partition, first in expected[partition].map { (partition: partition, from: $0, to: first) } }
+        return (fromBefore + batch.skips).compactMap { partition, from, to -> OffsetGap? in
+            guard to > from, let start = consumer.cachedStartOffset(partition), start > from else { return nil }
+            let gap = OffsetGap(topic: partition.topic, partition: partition.partition, from: from, to: min(start, to))
             logger.warning("\(gap.warning)")
             return gap
         }

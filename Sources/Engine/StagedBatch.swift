@@ -10,6 +10,10 @@ struct StagedBatch<W: Workload>: Sendable {
     private(set) var nextOffsets: [TopicPartition: Int64] = [:]
     /// The first offset of every partition it read.
     private(set) var firstOffsets: [TopicPartition: Int64] = [:]
+    /// Where a partition's offsets skip ahead inside the batch: the message after the one before `from`
+    /// is at `to`. A hole in the log (a transaction marker, a compacted record), or messages the broker
+    /// deleted while they waited to be read (librdkafka then starts again at the log's new start).
+    private(set) var skips: [(partition: TopicPartition, from: Int64, to: Int64)] = []
     /// Offsets the broker deleted before they were read, found while staging; recorded in the transaction.
     var gaps: [OffsetGap] = []
     private(set) var count = 0
@@ -44,11 +48,13 @@ struct StagedBatch<W: Workload>: Sendable {
 
     private mutating func note(topic: String, partition: Int32, next: Int64) {
         if let current = run, current.partition.partition == partition, current.partition.topic == topic {
+            if next - 1 > current.next { skips.append((current.partition, current.next, next - 1)) }
             run?.next = max(current.next, next)
             return
         }
         flushRun()
         let started = TopicPartition(topic: topic, partition: partition)
+        if let before = nextOffsets[started], next - 1 > before { skips.append((started, before, next - 1)) }
         run = (started, next)
         firstOffsets[started] = min(firstOffsets[started] ?? next - 1, next - 1)
     }

@@ -313,6 +313,73 @@ def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_
             service.wait()
 
 
+def test_messages_deleted_while_eddy_waits_are_a_recorded_gap_inside_a_batch(eddy_bin, broker_factory, tmp_path):
+    """Eddy runs but waits (an operator's sqlite3 transaction holds the write lock) while the broker deletes
+    messages past those librdkafka had already fetched: librdkafka starts again at the log's new start, so
+    the messages it hands over next skip ahead inside one batch. That range is a recorded gap as well."""
+    import os
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+    broker = broker_factory(partitions=1)
+    db = tmp_path / "eddy.db"
+    log = tmp_path / "eddy.log"
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), max_request_size=20_000_000)
+    probe = KafkaConsumer(bootstrap_servers=broker.bootstrap, api_version=(2, 5))
+    partition = TopicPartition(broker.topic, 0)
+
+    def send(first, count):
+        for i in range(first, first + count):
+            producer.send(broker.topic, value=json.dumps({"user_id": f"u{i}", "timestamp": int(time.time())}).encode())
+            producer.flush(60)  # one request each: the mock trims a whole request that follows a large one
+
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log)
+    shell = None
+    try:
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+        send(0, 10)
+        helpers.wait_for_total(db, 10, timeout=60)
+        shell = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        shell.stdin.write("BEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
+        shell.stdin.flush()
+        # One batch waits for the lock, the next one for it: the consumer thread polls nothing meanwhile,
+        # and librdkafka fetches the 200 events after them into its queue.
+        for offset in (10, 11):
+            send(offset, 1)
+            time.sleep(2)
+        send(12, 200)
+        time.sleep(3)
+        # A 5.5 MB message makes the mock drop everything up to it, itself included, and the request after
+        # it; librdkafka's next fetch is out of range, and it starts again at the log's start.
+        producer.send(broker.topic, value=os.urandom(5_500_000))
+        producer.flush(60)
+        send(213, 1)
+        start = probe.beginning_offsets([partition])[partition]
+        assert start > 212, f"the mock trimmed otherwise than expected: the log starts at {start}"
+        send(start, 50)
+        end = probe.end_offsets([partition])[partition]
+        time.sleep(3)
+
+        shell.stdin.write("COMMIT;\n")
+        shell.stdin.close()
+        assert shell.wait(timeout=10) == 0
+        helpers.wait_for_total(db, end, timeout=60)
+        with sqlite3.connect(db) as connection:
+            gaps = connection.execute("SELECT partition, from_offset, to_offset FROM offset_gaps").fetchall()
+            counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
+        assert len(gaps) == 1 and gaps[0][0] == 0 and 12 <= gaps[0][1] <= 212 and gaps[0][2] == start, gaps
+        assert counted == gaps[0][1] + (end - start), "every event read is counted, and every other offset is in the gap"
+        assert f"offsets {gaps[0][1]}..<{start} were deleted by the broker before Eddy read them" in log.read_text(errors="replace")
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        producer.close()
+        probe.close()
+        for process in (service, shell):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
 @pytest.mark.parametrize("changelog", ["off", "on"])
 def test_a_stored_offset_past_the_partitions_end_is_refused_until_eddy_offsets_reset(eddy_bin, broker_factory, tmp_path, changelog):
     """The topic is recreated (here: a new broker) while Eddy is stopped, and partition 0's stored offset
@@ -490,7 +557,8 @@ def test_at_its_size_limit_eddy_pauses_until_retention_makes_room(eddy_bin, brok
     counted once."""
     from kafka import KafkaProducer
 
-    broker = broker_factory(partitions=2)
+    # Four partitions, and events sent only while Eddy reads: the mock broker keeps about 5 MB of each.
+    broker = broker_factory(partitions=4)
     db = tmp_path / "eddy.db"
     log = tmp_path / "eddy.log"
     producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), linger_ms=20)
@@ -507,6 +575,7 @@ def test_at_its_size_limit_eddy_pauses_until_retention_makes_room(eddy_bin, brok
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--max-database-size", "6MB", "--retain-events", "1m",
                                "--output-topic", "", "--changelog-topic", "off")
     try:
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
         # Events of 30 s ago: they expire under the 1-minute retention 30 to 90 s from now.
         for _ in range(30):
             send(2_000, age=30)
@@ -524,6 +593,8 @@ def test_at_its_size_limit_eddy_pauses_until_retention_makes_room(eddy_bin, brok
         with sqlite3.connect(db) as connection:
             counted = connection.execute("SELECT SUM(logins) FROM login_counts").fetchone()[0]
             failed = connection.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
+            gaps = connection.execute("SELECT * FROM offset_gaps").fetchall()
+        assert gaps == [], "the broker deleted events before Eddy read them: the test sent more than the mock keeps"
         assert (counted, failed) == (sent, 0), "every event counted once, though retention deleted their rows"
         service.send_signal(signal.SIGTERM)
         assert service.wait(timeout=30) == 0
