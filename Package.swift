@@ -1,23 +1,34 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// The commit `eddy --version` names: EDDY_GIT_COMMIT when the build sets it (the Dockerfile, whose
+/// context has no .git), else the checkout's HEAD.
+let gitCommit: String = {
+    if let commit = Context.environment["EDDY_GIT_COMMIT"], !commit.isEmpty { return commit }
+    guard let git = Context.gitInformation else { return "unknown" }
+    return git.currentCommit + (git.hasUncommittedChanges ? "-dirty" : "")
+}()
+
 let package = Package(
     name: "eddy",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "eddy", targets: ["eddy"])
     ],
+    // Exact versions: an application pins what it ships. Package.resolved is not committed (the local
+    // package copies' commit ids are not GitHub's), so the packages these depend on resolve within the
+    // ranges their own manifests give (docs/development.md).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +37,7 @@ let package = Package(
             providers: [.apt(["librdkafka-dev"])]
         ),
         .target(name: "Primitives"),
+        .target(name: "CBuildInfo", cSettings: [.define("EDDY_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
         .target(
             name: "Kafka",
             dependencies: [
@@ -88,6 +100,7 @@ let package = Package(
         .executableTarget(
             name: "eddy",
             dependencies: [
+                "CBuildInfo",
                 "Engine",
                 "Kafka",
                 "LoginGenerator",

@@ -25,6 +25,7 @@ struct EddyCommand: AsyncParsableCommand {
               eddy run --brokers 127.0.0.1:39091 --db eddy.db
               sqlite3 eddy.db "SELECT device_type, SUM(logins) FROM login_counts GROUP BY 1"
             """,
+        version: BuildInfo.description,
         subcommands: [
             RunCommand.self, DemoCommand.self, BrokerCommand.self, ProduceCommand.self, FailedCommand.self, StatusCommand.self,
             PruneCommand.self, MigrateCommand.self, MirrorCommand.self, AuditCommand.self, OffsetsCommand.self,
