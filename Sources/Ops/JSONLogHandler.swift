@@ -2,11 +2,13 @@ import Foundation
 import Logging
 
 /// A swift-log handler that writes one JSON object per line to standard error, for log pipelines:
-/// `{"time":"…","level":"info","label":"eddy","message":"…", …metadata}`.
+/// `{"time":"…","level":"info","label":"eddy","message":"…", …metadata}`; the time in RFC 3339, UTC, to the
+/// millisecond (`2026-12-01T08:10:00.123Z`).
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let label: String
+    private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     public init(label: String, level: Logger.Level) {
         self.label = label
@@ -20,7 +22,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": Date().formatted(.iso8601),
+            "time": Date().formatted(Self.timeStyle),
             "level": event.level.rawValue,
             "label": label,
             "message": event.message.description,

@@ -8,8 +8,7 @@ extension Store {
     /// long as reading the file once.
     /// - Throws: `StoreError` naming the first problems found and the recovery.
     public static func quickCheck(_ path: String) throws(StoreError) {
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-        guard size > 0 else { return }
+        guard fileSize(path) > 0 else { return }
         let problems: [String]
         do {
             var configuration = Configuration()

@@ -143,10 +143,12 @@ public final class Store: Sendable {
 
     /// The sizes of the database file and its WAL, in bytes.
     public func fileSizes() -> (database: Int64, wal: Int64) {
-        func size(_ path: String) -> Int64 {
-            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-        }
-        return (size(path), size(path + "-wal"))
+        (Self.fileSize(path), Self.fileSize(path + "-wal"))
+    }
+
+    /// The size of the file at `path` in bytes; 0 when there is none.
+    static func fileSize(_ path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
     /// The file is damaged: what to do, with what was found when known.

@@ -1,4 +1,5 @@
 """The ops endpoints of a running `eddy run`: health, readiness, and Prometheus metrics that move."""
+import re
 import signal
 import socket
 import subprocess
@@ -92,6 +93,8 @@ def test_json_logs_are_one_object_per_line(eddy_bin, broker_factory, tmp_path):
     records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     assert any(r["message"] == "partitions assigned" and r["level"] == "info" and "partitions" in r for r in records)
     assert all({"time", "level", "label", "message"} <= r.keys() for r in records)
+    # RFC 3339 in UTC to the millisecond, which log pipelines sort by.
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["time"]) for r in records), records[0]["time"]
 
 
 def test_lag_gauges_of_partitions_that_moved_away_are_removed(eddy_bin, broker_factory, tmp_path):
