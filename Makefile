@@ -2,6 +2,10 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/eddy
 DEBUG_BIN = .build/debug/eddy
+# The commit `eddy --version` names (Package.swift reads it; SwiftPM keeps the manifest's reading of git
+# from the first build, and reads the environment every time).
+EDDY_GIT_COMMIT ?= $(shell c=$$(git rev-parse HEAD 2>/dev/null) && { git diff --quiet HEAD -- || c="$$c-dirty"; echo "$$c"; })
+export EDDY_GIT_COMMIT
 
 .PHONY: demo test test-sanitize lint build release bench bench-parser soak fuzz migrations setup setup-test clean
 
@@ -27,11 +31,33 @@ test-sanitize: setup-test
 	LSAN_OPTIONS=suppressions=$(abspath scripts/asan/lsan.supp) SWIFT_BACKTRACE=enable=no \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel --filter "$(SANITIZED_TESTS)"
 
-# The Dockerfile, the Compose file and the Kubernetes manifests cannot run here: lint them.
+# The Dockerfile, the Compose file, the Kubernetes manifests, the GitHub workflows and the alert rules
+# cannot run here: lint them. kubernetes-validate checks the rendered kustomizations (base and overlays)
+# strictly; it has no schema for the CRDs (it warns and skips them), so a missing schema fails the lint
+# for any other kind, and the PrometheusRule's groups go through promtool.
+K8S_DIRS = deploy/k8s/base deploy/k8s/overlays/staging deploy/k8s/overlays/production
+K8S_CRD_KINDS = ServiceMonitor|PrometheusRule|ScaledObject|TriggerAuthentication
 lint: setup-test
 	hadolint Dockerfile
-	yamllint --strict docker-compose.yml deploy/k8s .yamllint.yaml
-	kubernetes-validate --quiet deploy/k8s/*.yaml
+	yamllint --strict docker-compose.yml deploy/k8s deploy/prometheus .github .yamllint.yaml
+	actionlint
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for dir in $(K8S_DIRS); do \
+	  echo "kubectl kustomize $$dir | kubernetes-validate --strict"; \
+	  kubectl kustomize "$$dir" > "$$tmp/all.yaml"; \
+	  rc=0; kubernetes-validate --strict --quiet "$$tmp/all.yaml" > "$$tmp/out" || rc=$$?; \
+	  sed "s#$$tmp/all.yaml#$$dir#" "$$tmp/out"; \
+	  if [ $$rc -ne 0 ] || grep "Couldn't find schema" "$$tmp/out" | grep -qvE "kind ($(K8S_CRD_KINDS)) "; then \
+	    echo "lint: $$dir: a resource is invalid, or has no schema and is no known CRD" >&2; exit 1; \
+	  fi; \
+	done; \
+	echo "promtool check rules (the PrometheusRule's spec)"; \
+	kubectl kustomize deploy/k8s/base | python3 -c 'import sys, yaml; \
+	  [yaml.safe_dump(d["spec"], sys.stdout) for d in yaml.safe_load_all(sys.stdin) if d and d["kind"] == "PrometheusRule"]' \
+	  > "$$tmp/prometheusrule.yml"; \
+	promtool check rules "$$tmp/prometheusrule.yml"
+	promtool check rules deploy/prometheus/rules.yml
+	promtool test rules deploy/prometheus/rules-test.yml
 
 build: setup
 	$(SWIFT) build

@@ -28,7 +28,7 @@ struct ConsumerLoop<W: Workload>: Sendable {
         self.now = now
     }
 
-    /// Consumes until `stop` is set, then commits everything in hand, leaves the group and returns.
+    /// Consumes until `stop` is set, then commits everything in hand, closes the consumer and returns.
     /// - Throws: `KafkaError` (unreachable broker, fatal client error) or `EngineError` (a batch could
     ///   not be committed; nothing of it was kept).
     func run(until stop: StopFlag) throws {
@@ -64,7 +64,7 @@ struct ConsumerLoop<W: Workload>: Sendable {
                         try housekeeping.runDue(session)
                     }
                     try session.leave()
-                    logger.info("stopping: last batch committed, leaving the group")
+                    logger.info("stopping: last batch committed, closing the consumer")
                 }
             }
         }

@@ -5,7 +5,7 @@ import Store
 
 /// The consumer loop as a swift-service-lifecycle `Service`: it runs the loop on a dedicated thread
 /// (off Swift concurrency's cooperative pool) and, on graceful shutdown or cancellation, lets it
-/// commit the batch in hand and leave the group before returning.
+/// commit the batch in hand and close the consumer before returning.
 public struct ConsumerService<W: Workload>: Service {
     private let configuration: EngineConfiguration
     private let store: Store

@@ -7,7 +7,7 @@ public final class ShutdownDeadline: Sendable {
     public let timeout: Duration
     private let started = Mutex<ContinuousClock.Instant?>(nil)
 
-    /// 30 s: time to commit the last batch, publish what the outbox holds and leave the group.
+    /// 30 s: time to commit the last batch, publish what the outbox holds and close the consumer.
     public static let defaultTimeout = Duration.seconds(30)
 
     public init(timeout: Duration = defaultTimeout) {

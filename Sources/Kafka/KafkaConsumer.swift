@@ -22,8 +22,8 @@ public final class KafkaConsumer {
     private var closing = false
     private let waker: WorkerThread<FetchWaker>?
 
-    /// Makes a consumer, runs `body` with it, then leaves the group and releases it, also when `body`
-    /// throws. Partitions still assigned then are let go at once: commit what must be committed first.
+    /// Makes a consumer, runs `body` with it, then closes it (leaving the group, unless it is a static
+    /// member: `group.instance.id`) and releases it, also when `body` throws. Partitions still assigned then are let go at once: commit what must be committed first.
     /// - Parameter config: librdkafka properties; must hold `bootstrap.servers` and `group.id`.
     ///   From librdkafka 2.2 on, `fetch.queue.backoff.ms` defaults to 10 ms; before, a ``FetchWaker``
     ///   thread keeps a bounded prefetch queue filled.

@@ -12,10 +12,12 @@ struct EddyCommand: AsyncParsableCommand {
             neither loses nor double-counts a message. Messages that fail land in the failed_messages table \
             with their exact bytes. Query the results with the plain sqlite3 shell while Eddy runs.
 
-            Every option also reads an EDDY_* environment variable (shown in each option's help) and then \
-            the JSON file given by --config (key "batch-size" for --batch-size). Any librdkafka property \
-            passes through as EDDY_KAFKA_<NAME> (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL) or in the file's \
-            "kafka" object; a *_FILE variable or "_file" key reads the value from a file, for secrets.
+            The options of `eddy run`, and the connection, database, retention, ops and logging options the \
+            other commands share with it, also read an EDDY_* environment variable (shown as [env: ...] in \
+            each option's help) and then the JSON file given by --config (key "batch-size" for --batch-size); \
+            the others are command-line only. Any librdkafka property passes through as EDDY_KAFKA_<NAME> \
+            (EDDY_KAFKA_SECURITY_PROTOCOL=SASL_SSL) or in the file's "kafka" object; an EDDY_KAFKA_<NAME>_FILE \
+            variable or a "_file" key in "kafka" reads the value from a file, for secrets.
 
             Try it with no setup:
               eddy demo

@@ -7,7 +7,7 @@ struct OpsOptions: ParsableArguments {
     @Option(help: "Address of /healthz, /readyz and /metrics (host:port), or off. [env: EDDY_HTTP]")
     var http: String = Env.string("EDDY_HTTP", default: "127.0.0.1:8080")
 
-    @Option(help: "How long SIGTERM may take to commit, publish the outbox and leave the group; then Eddy exits anyway. [env: EDDY_SHUTDOWN_TIMEOUT]")
+    @Option(help: "How long SIGTERM may take to commit the last batch, close the consumer and publish the outbox; then Eddy exits anyway. [env: EDDY_SHUTDOWN_TIMEOUT]")
     var shutdownTimeout: TimeSpan = Env.timeSpan("EDDY_SHUTDOWN_TIMEOUT", default: "\(ShutdownDeadline.defaultTimeout.components.seconds)s")
 
     func validate() throws {

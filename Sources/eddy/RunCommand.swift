@@ -12,8 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Consumes --topic as member of --group and keeps the results in --db (created and migrated when \
             needed). Each partition resumes at the offset stored in the database. SIGTERM or SIGINT commits \
-            the batch in hand, commits offsets to Kafka, leaves the group, publishes what is left in the \
-            outbox and exits 0, all within --shutdown-timeout.
+            the batch in hand, commits offsets to Kafka, closes the consumer (a static member, EDDY_KAFKA_GROUP_INSTANCE_ID, keeps \
+            its partitions until session.timeout.ms), publishes what is left in the outbox and exits 0, all within --shutdown-timeout.
 
             Examples:
               eddy run --brokers kafka-1:9092 --group eddy --db /var/lib/eddy/eddy.db

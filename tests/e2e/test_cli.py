@@ -1,8 +1,19 @@
-"""The command line: help that teaches, and bad invocations that fail fast with one clear line."""
+"""The command line: help that teaches, and bad invocations that fail fast with one clear line; the docs
+checked against it (every option, variable, default, metric, table and column they name exists)."""
+import os
+import pathlib
+import re
+import shlex
+import sqlite3
 import subprocess
 import time
 
 import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# Where docs/ and README.md are read from. Pointing it at older copies of them shows that these tests
+# catch what those copies got wrong.
+DOCS_ROOT = ROOT
 
 
 def run(eddy_bin, *args, timeout=30):
@@ -50,8 +61,6 @@ def test_unknown_option_and_invalid_values(eddy_bin):
 
 
 def test_invalid_environment_value_names_the_variable(eddy_bin):
-    import os
-
     env = dict(os.environ, EDDY_BATCH_SIZE="lots")
     result = subprocess.run([eddy_bin, "run"], capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode != 0
@@ -59,8 +68,6 @@ def test_invalid_environment_value_names_the_variable(eddy_bin):
 
 
 def test_unknown_kafka_property_from_the_environment_is_named(eddy_bin, tmp_path):
-    import os
-
     env = dict(os.environ, EDDY_KAFKA_NO_SUCH_THING="1")
     result = subprocess.run(
         [eddy_bin, "run", "--db", str(tmp_path / "e.db")], capture_output=True, text=True, env=env, timeout=30
@@ -81,8 +88,6 @@ def test_demo_runs_the_whole_pipeline_and_prints_the_summary(eddy_bin, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "events produced   3000" in result.stdout
     assert "sqlite3 " + str(db) in result.stdout
-    import sqlite3
-
     with sqlite3.connect(db) as conn:
         valid = conn.execute("SELECT COUNT(*) FROM login_events").fetchone()[0]
         failed = conn.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
@@ -101,8 +106,6 @@ def test_demo_never_deletes_a_file_that_is_not_an_eddy_database(eddy_bin, tmp_pa
 
 
 def test_secrets_from_files_reach_librdkafka_and_never_the_output(eddy_bin, broker_factory, tmp_path):
-    import os
-
     broker = broker_factory(partitions=1)
     secret = tmp_path / "password"
     secret.write_text("s3cr3t-value\n")
@@ -117,30 +120,330 @@ def test_secrets_from_files_reach_librdkafka_and_never_the_output(eddy_bin, brok
 
 
 def test_an_unreadable_secret_file_names_the_variable(eddy_bin, tmp_path):
-    import os
-
     env = dict(os.environ, EDDY_KAFKA_SASL_PASSWORD_FILE=str(tmp_path / "missing"))
     result = subprocess.run([eddy_bin, "run", "--db", str(tmp_path / "e.db"), "--http", "off"],
                             capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode != 0 and "EDDY_KAFKA_SASL_PASSWORD_FILE" in result.stderr
 
 
-COMMANDS = [["run"], ["demo"], ["broker"], ["produce"], ["failed", "list"], ["failed", "show"],
-            ["failed", "reprocess"], ["status"], ["prune"], ["migrate"], ["mirror"], ["audit"], ["offsets", "reset"]]
+# ---------------------------------------------------------------------------------------------------
+# The docs against the command line and the code
+
+# ArgumentParser's own options, on every command.
+BUILTIN_OPTIONS = {"--help", "--version", "--generate-completion-script", "--experimental-dump-help"}
+
+# Options of other tools that the docs name, with the tool.
+FOREIGN_OPTIONS = {
+    "--build": "docker compose up",
+    "--replicas": "kubectl scale",
+    "--create": "kafka-topics.sh",
+    "--alter": "kafka-topics.sh",
+    "--no-parallel": "swift test",
+    "--call-graph": "perf record",
+    "--parser-only": "bench/ParserBench",
+    "--multi-page": "swift package generate-manual",
+    "--section": "swift package generate-manual",
+    "--authors": "swift package generate-manual",
+    "--date": "swift package generate-manual",
+    "--previous": "kubectl logs",
+    "--from-literal": "kubectl create secret",
+    "--from-file": "kubectl create secret",
+    "--describe": "kafka-consumer-groups.sh",
+    "--web.enable-lifecycle": "prometheus",
+}
+
+# An option as the docs write it: `--batch-size`, `--retain-*`, `--web.enable-lifecycle`.
+OPTION = r"(?<![\w-])--[a-z](?:[a-z0-9.-]*[a-z0-9])?(?:-?\*)?"
+
+# EDDY_ variables that are no setting of eddy's: the build's and the tests'. Each must be in its file.
+BUILD_VARIABLES = {"EDDY_GIT_COMMIT": "Package.swift", "EDDY_BIN": "tests/e2e/conftest.py"}
 
 
-def test_every_option_in_help_is_in_the_configuration_reference(eddy_bin):
-    import pathlib
-    import re
+def doc_texts():
+    """docs/*.md and README.md, by their path from the root."""
+    paths = sorted((DOCS_ROOT / "docs").glob("*.md")) + [DOCS_ROOT / "README.md"]
+    return {str(path.relative_to(DOCS_ROOT)): path.read_text() for path in paths}
 
-    reference = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+
+def doc_lines():
+    for name, text in doc_texts().items():
+        for number, line in enumerate(text.splitlines(), 1):
+            yield f"{name}:{number}", line
+
+
+@pytest.fixture(scope="module")
+def help_pages(eddy_bin):
+    """`--help` of eddy and of every command and subcommand, found through the SUBCOMMANDS sections, so
+    that a new command is checked too: {"": eddy's, "failed list": ..., ...}."""
+    pages = {}
+
+    def walk(path):
+        text = run(eddy_bin, *path, "--help").stdout
+        assert "USAGE:" in text, f"eddy {' '.join(path)} --help printed no usage"
+        pages[" ".join(path)] = text
+        if "SUBCOMMANDS:" in text:
+            for name in re.findall(r"^  ([a-z][a-z-]*)(?:\s|$)", text.split("SUBCOMMANDS:", 1)[1], re.M):
+                walk([*path, name])
+
+    walk([])
+    return pages
+
+
+def options_of(text):
+    """The options of one --help page: {"--batch-size": {"env": "EDDY_BATCH_SIZE", "default": "5000"}}."""
+    blocks, current = {}, None
+    for line in text.splitlines():
+        start = re.match(r"^  (?:-\w, )?(--[a-z][a-z0-9-]*)(.*)", line)
+        if start:
+            current = start.group(1)
+            blocks[current] = start.group(2)
+        elif current and re.match(r"^ {20,}\S", line):
+            blocks[current] += " " + line.strip()
+        else:
+            current = None
+    options = {}
+    for name, block in blocks.items():
+        env = re.search(r"\[env:\s+(EDDY_[A-Z0-9_]+)\]", block)
+        default = re.search(r"\(default:\s+(.*?)\)\s*$", block)
+        options[name] = {"env": env and env.group(1), "default": default and default.group(1)}
+    return options
+
+
+def all_options(help_pages):
+    return {option for text in help_pages.values() for option in options_of(text)} | BUILTIN_OPTIONS
+
+
+def bench_options():
+    """The options of the project's own scripts (bench/*.py), which the docs name too."""
+    return {o for path in (ROOT / "bench").glob("*.py") for o in re.findall(r'add_argument\(\s*"(--[a-z0-9-]+)"', path.read_text())}
+
+
+def test_every_option_in_help_is_in_the_configuration_reference(help_pages):
+    reference = (DOCS_ROOT / "docs" / "configuration.md").read_text()
     missing = []
-    for command in COMMANDS:
-        text = run(eddy_bin, *command, "--help").stdout
-        for option in set(re.findall(r"^\s+(--[a-z][a-z-]+)", text, re.M)) - {"--help"}:
+    for command, text in help_pages.items():
+        for option, facts in options_of(text).items():
+            if option in BUILTIN_OPTIONS:
+                continue
             if f"`{option}`" not in reference:
-                missing.append(f"eddy {' '.join(command)} {option}")
-        for variable in set(re.findall(r"env:\s+(EDDY_[A-Z_]+)", text.replace("\n", " "))):
-            if f"`{variable}`" not in reference:
-                missing.append(f"eddy {' '.join(command)} {variable}")
+                missing.append(f"eddy {command} {option}")
+            if facts["env"] and f"`{facts['env']}`" not in reference:
+                missing.append(f"eddy {command} {facts['env']}")
     assert not missing, f"missing from docs/configuration.md: {missing}"
+
+
+def test_every_option_the_docs_name_exists(help_pages):
+    """An option named anywhere in the docs (`--batch-latency`, `--retain-*`) is one of some command's
+    --help, or of a named other tool."""
+    known = all_options(help_pages) | set(FOREIGN_OPTIONS) | bench_options()
+    wrong = []
+    for where, line in doc_lines():
+        for option in re.findall(OPTION, line):
+            if option.endswith("*"):
+                if not any(o.startswith(option[:-1]) for o in known):
+                    wrong.append(f"{where}: {option}")
+            elif option not in known:
+                wrong.append(f"{where}: {option}")
+    assert not wrong, f"options in the docs that no command has: {wrong}"
+
+
+def test_every_eddy_command_line_in_the_docs_uses_that_commands_options(help_pages):
+    """`eddy status --brokers ...` in the docs: every option after it is one of `eddy status`'s. (An
+    `eddy` followed by no command, such as the StatefulSet in `kubectl scale statefulset eddy`, is not
+    a command line of eddy's.)"""
+    options = {command: set(options_of(text)) | BUILTIN_OPTIONS for command, text in help_pages.items()}
+    invocation = re.compile(r"(?<![\w/.-])(?:\.build/(?:debug|release)/)?eddy((?: [a-z][a-z-]*)+)([^`\n|;#&)]*)")
+    wrong = []
+    for where, line in doc_lines():
+        for match in invocation.finditer(line):
+            words = match.group(1).split()
+            command = next(" ".join(words[:n]) for n in range(len(words), -1, -1) if " ".join(words[:n]) in options)
+            if not command:
+                continue
+            rest = " ".join(words[len(command.split()):]) + match.group(2)
+            for option in re.findall(OPTION, rest):
+                if option.endswith("*"):
+                    ok = any(o.startswith(option[:-1]) for o in options[command])
+                else:
+                    ok = option in options[command]
+                if not ok:
+                    wrong.append(f"{where}: eddy {command} {option}")
+    assert not wrong, f"command lines in the docs with an option their command does not take: {wrong}"
+
+
+def configuration_rows():
+    """The rows of docs/configuration.md's option tables: (command, options, env cell, default cell)."""
+    rows, command = [], None
+    for line in (DOCS_ROOT / "docs" / "configuration.md").read_text().splitlines():
+        if line.startswith("## `eddy run`"):
+            command = "run"
+        if not line.startswith("| ") or line.startswith("| option") or line.startswith("| command"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5:  # the other commands: command, option, env, default, meaning
+            if cells[0]:
+                command = " ".join(w for w in re.sub(r"[`]", "", cells[0]).split()[1:] if w.islower())
+            cells = cells[1:]
+        if len(cells) != 4 or command is None:
+            continue
+        options = re.findall(r"`(--[a-z][a-z0-9-]*\*?)`", cells[0])
+        if options:
+            rows.append((command, options, cells[1], cells[2]))
+    return rows
+
+
+def test_the_configuration_reference_has_a_row_for_every_option_of_every_command(help_pages):
+    """Each command's table rows in docs/configuration.md name every option its --help has."""
+    documented = {}
+    for command, names, _, _ in configuration_rows():
+        documented.setdefault(command, []).extend(names)
+    missing = []
+    for command, text in help_pages.items():
+        for option in set(options_of(text)) - BUILTIN_OPTIONS:
+            names = documented.get(command, [])
+            if option not in names and not any(n.endswith("*") and option.startswith(n[:-1]) for n in names):
+                missing.append(f"eddy {command} {option}")
+    assert not missing, f"options with no row of their command in docs/configuration.md: {sorted(missing)}"
+
+
+def test_the_configuration_reference_gives_each_option_its_variable_and_default(help_pages):
+    """Each row of the tables in docs/configuration.md says the variable the option reads (or none: a
+    command-line-only option has an empty env column) and the default --help shows."""
+    wrong = []
+    run_options = options_of(help_pages["run"])
+    for command, names, env_cell, default_cell in configuration_rows():
+        assert command in help_pages, f"docs/configuration.md has a table row for eddy {command}, which does not exist"
+        options = options_of(help_pages[command])
+        expanded = [o for name in names for o in (sorted(x for x in options if x.startswith(name[:-1])) if name.endswith("*") else [name])]
+        envs = re.findall(r"`(EDDY_[A-Z0-9_]+)`", env_cell)
+        defaults = re.findall(r"`([^`]*)`", default_cell)
+        for index, option in enumerate(expanded):
+            if option not in options:
+                wrong.append(f"eddy {command} has no {option}")
+                continue
+            facts = options[option]
+            if "as for" in env_cell:
+                expected_env = run_options.get(option, {}).get("env")
+            elif len(envs) == len(expanded):
+                expected_env = envs[index]
+            elif not envs:
+                expected_env = None
+            else:
+                expected_env = "?"
+            if facts["env"] != expected_env:
+                wrong.append(f"eddy {command} {option}: docs say variable {expected_env}, --help says {facts['env']}")
+            if facts["default"] is None:
+                continue
+            if "as for" in default_cell:
+                expected_default = run_options.get(option, {}).get("default")
+            elif len(defaults) == len(expanded):
+                expected_default = defaults[index]
+            else:
+                expected_default = default_cell
+            if facts["default"] != expected_default:
+                wrong.append(f"eddy {command} {option}: docs say default {expected_default}, --help says {facts['default']}")
+    assert not wrong, f"docs/configuration.md against --help: {wrong}"
+
+
+def test_no_doc_says_every_option_reads_a_variable_while_some_do_not(help_pages):
+    """"Every option also reads an EDDY_* variable" was false (the demo's options, `produce --count`, the
+    `failed` filters have none): a sentence of the docs that says every option reads a variable must be
+    true of every option of every command."""
+    without = sorted(f"eddy {command} {option}".replace("  ", " ") for command, text in help_pages.items()
+                     for option, facts in options_of(text).items() if option not in BUILTIN_OPTIONS and not facts["env"])
+    wrong = []
+    for name, text in doc_texts().items():
+        for sentence in re.split(r"(?<=[.:;])\s", " ".join(text.split())):
+            if re.search(r"\b[Ee]very option\b(?! of)[^.]*\bEDDY_", sentence):
+                wrong.append(f"{name}: {sentence[:120]}")
+    assert not without or not wrong, f"these say every option reads a variable: {wrong}; these do not: {without}"
+
+
+def test_every_environment_variable_the_docs_name_exists(help_pages):
+    """An EDDY_ variable in the docs is one that --help shows as [env: ...], or of the librdkafka
+    pass-through family EDDY_KAFKA_<NAME> (and its EDDY_KAFKA_<NAME>_FILE), the only families there are
+    (Sources/eddy/KafkaEnvironment.swift): no other variable has a _FILE form."""
+    variables = {facts["env"] for text in help_pages.values() for facts in options_of(text).values() if facts["env"]}
+    wrong = []
+    for where, line in doc_lines():
+        for match in re.finditer(r"\bEDDY_([A-Z0-9_]*)([*<]?)", line):
+            name, pattern = "EDDY_" + match.group(1), match.group(2)
+            after = line[match.end():]
+            if pattern:  # a family or wildcard: EDDY_*, EDDY_KAFKA_<NAME>, EDDY_RETAIN_*
+                if name == "EDDY_" and after.startswith("_FILE"):
+                    wrong.append(f"{where}: EDDY_*_FILE (only EDDY_KAFKA_*_FILE variables read a file)")
+                elif name not in ("EDDY_", "EDDY_KAFKA_") and not any(v.startswith(name) for v in variables):
+                    wrong.append(f"{where}: {name}{pattern}")
+            elif name.startswith("EDDY_KAFKA_") and len(name) > len("EDDY_KAFKA_"):
+                continue
+            elif name in BUILD_VARIABLES:
+                if name not in (ROOT / BUILD_VARIABLES[name]).read_text():
+                    wrong.append(f"{where}: {name} (not in {BUILD_VARIABLES[name]})")
+            elif name not in variables:
+                wrong.append(f"{where}: {name}")
+    assert not wrong, f"variables in the docs that eddy does not read: {wrong}"
+
+
+def test_every_metric_the_docs_name_exists_in_the_code():
+    code = "\n".join(path.read_text() for path in (ROOT / "Sources").rglob("*.swift"))
+    metrics = set(re.findall(r'label: "(eddy_[a-z0-9_]+)"', code))
+    assert len(metrics) > 20, "the metric names are no longer found in Sources/ (label: \"eddy_...\")"
+    wrong = []
+    for where, line in doc_lines():
+        for name in re.findall(r"(?<![\w.-])eddy_[a-z0-9_]*[a-z0-9]", line):
+            base = re.sub(r"_(bucket|sum|count)$", "", name)
+            if name not in metrics and base not in metrics:
+                wrong.append(f"{where}: {name}")
+    assert not wrong, f"metrics in the docs that the code does not export: {wrong}"
+
+
+def test_the_schema_in_the_docs_is_the_schema_eddy_creates(eddy_bin, tmp_path):
+    """docs/querying.md's schema table names every table and view of a new database, each with exactly
+    its columns."""
+    db = tmp_path / "schema.db"
+    result = run(eddy_bin, "migrate", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        tables = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
+        columns = {name: [row[1] for row in conn.execute(f"PRAGMA table_info({name})")] for name in tables}
+    documented = {}
+    for line in (DOCS_ROOT / "docs" / "querying.md").read_text().splitlines():
+        row = re.match(r"^\| `([a-z_]+)(?:\(([^)]*)\))?`", line)
+        if row:
+            documented[row.group(1)] = [c.strip() for c in row.group(2).split(",")] if row.group(2) else None
+    wrong = [f"{name} is not in docs/querying.md" for name in sorted(tables - set(documented))]
+    wrong += [f"{name} is in docs/querying.md but not in the database" for name in sorted(set(documented) - tables)]
+    for name, names in documented.items():
+        if name in tables and names is not None and sorted(names) != sorted(columns[name]):
+            wrong.append(f"{name}: docs say ({', '.join(names)}), the database has ({', '.join(columns[name])})")
+    assert not wrong, wrong
+
+
+def test_the_bash_completion_script_completes_the_commands(eddy_bin, help_pages, tmp_path):
+    """`eddy --generate-completion-script bash` (README.md) names every command and, loaded into bash,
+    offers them after `eddy ` and the subcommands of `failed` after `eddy failed `."""
+    commands = [c for c in help_pages if c and " " not in c]
+    result = run(eddy_bin, "--generate-completion-script", "bash")
+    assert result.returncode == 0, result.stderr
+    script = tmp_path / "eddy.bash"
+    script.write_text(result.stdout)
+    assert re.search(r"^complete .*-F _eddy eddy$", result.stdout, re.M), "the script registers no completion for eddy"
+    for command in commands:
+        assert re.search(rf"\b{command}\b", result.stdout), f"the completion script does not name {command}"
+    for shell in ("zsh", "fish"):
+        other = run(eddy_bin, "--generate-completion-script", shell)
+        assert other.returncode == 0 and all(c in other.stdout for c in commands), shell
+
+    def complete(*words):
+        """What bash offers for the last of `words` (typed after `eddy`; "" for a new word)."""
+        line = " ".join(["eddy", *words])
+        probe = (f"source {shlex.quote(str(script))}; COMP_WORDS=({' '.join(shlex.quote(w) for w in ['eddy', *words])}); "
+                 f"COMP_CWORD={len(words)}; COMP_LINE={shlex.quote(line)}; COMP_POINT=${{#COMP_LINE}}; _eddy; "
+                 "printf '%s\\n' \"${COMPREPLY[@]}\"")
+        done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        return set(done.stdout.split())
+
+    assert set(commands) <= complete(""), complete("")
+    assert {"list", "show", "reprocess"} <= complete("failed", ""), complete("failed", "")
