@@ -39,7 +39,7 @@ K8S_DIRS = deploy/k8s/base deploy/k8s/overlays/staging deploy/k8s/overlays/produ
 K8S_CRD_KINDS = ServiceMonitor|PrometheusRule|ScaledObject|TriggerAuthentication
 lint: setup-test
 	hadolint Dockerfile
-	yamllint --strict docker-compose.yml deploy/k8s deploy/prometheus .github .yamllint.yaml
+	yamllint --strict docker-compose.yml deploy/k8s deploy/prometheus .github workloads .yamllint.yaml
 	actionlint
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	for dir in $(K8S_DIRS); do \

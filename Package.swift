@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -95,6 +96,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Workloads declared in a file (workloads/*.yaml): their definition, checked, and their tables.
+        .target(
+            name: "Declared",
+            dependencies: [
+                "Primitives",
+                "Store",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The synthetic user-login stream: `eddy produce`, `eddy demo`, the tests and the benchmarks.
         .target(name: "LoginGenerator", dependencies: ["Logins"]),
         .executableTarget(
@@ -103,9 +113,11 @@ let package = Package(
                 "CBuildInfo",
                 "Engine",
                 "Kafka",
+                "Declared",
                 "LoginGenerator",
                 "Logins",
                 "Ops",
+                "Primitives",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -131,6 +143,10 @@ let package = Package(
             dependencies: ["Engine", "Store", "Kafka", "JSONTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
+        .testTarget(
+            name: "DeclaredTests",
+            dependencies: ["Declared", "Logins", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "LoginsTests",
             dependencies: ["Logins", "LoginGenerator", "JSONTestSupport", "Store", "Engine", "Kafka"],

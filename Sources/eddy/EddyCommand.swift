@@ -30,7 +30,7 @@ struct EddyCommand: AsyncParsableCommand {
         version: BuildInfo.description,
         subcommands: [
             RunCommand.self, DemoCommand.self, BrokerCommand.self, ProduceCommand.self, FailedCommand.self, StatusCommand.self,
-            PruneCommand.self, MigrateCommand.self, MirrorCommand.self, AuditCommand.self, OffsetsCommand.self, BackupCommand.self,
+            PruneCommand.self, MigrateCommand.self, MirrorCommand.self, AuditCommand.self, OffsetsCommand.self, BackupCommand.self, WorkloadCommand.self,
         ]
     )
 

@@ -1,0 +1,50 @@
+"""Workload files (workloads/*.yaml): `eddy workload check` reads them as `eddy run` will, prints the tables
+they declare as SQL that SQLite takes, and names the line and key of a mistake; the JSON Schema for editors
+accepts the examples."""
+import json
+import pathlib
+import sqlite3
+import subprocess
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "workloads").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_each_example_checks_and_its_tables_are_sql_that_sqlite_takes(eddy_bin, path, tmp_path):
+    checked = subprocess.run([eddy_bin, "workload", "check", str(path)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    definition = yaml.safe_load(path.read_text())
+    with sqlite3.connect(tmp_path / "check.db") as db:
+        db.executescript(checked.stdout)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    declared = {a["table"] for a in definition.get("aggregations", [])} | ({definition["events"]["table"]} if "events" in definition else set())
+    assert declared <= tables, checked.stdout
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_json_schema_accepts_each_example(path):
+    schema = json.loads((ROOT / "workloads" / "workload.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(yaml.safe_load(path.read_text()), schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_json_schema_refuses_an_unknown_type_as_eddy_does(eddy_bin, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nsource:\n  topics: [t]\nfields:\n  a: {type: strin, required: true}\nevents:\n  table: e\n")
+    schema = json.loads((ROOT / "workloads" / "workload.schema.json").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(bad.read_text()), schema, cls=jsonschema.Draft202012Validator)
+    checked = subprocess.run([eddy_bin, "workload", "check", str(bad)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 1 and checked.stdout == ""
+    assert checked.stderr.strip() == (f"Error: {bad}:5:13: fields.a.type: `strin` is not a type; the types are string, integer, number, "
+                                      "boolean, unix-seconds, rfc3339, digits, decimal"), checked.stderr
+
+
+def test_a_missing_file_is_one_line(eddy_bin, tmp_path):
+    checked = subprocess.run([eddy_bin, "workload", "check", str(tmp_path / "none.yaml")], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 1 and "cannot be read" in checked.stderr and len(checked.stderr.strip().splitlines()) == 1, checked.stderr
