@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "Primitives",
                 "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

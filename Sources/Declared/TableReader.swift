@@ -162,7 +162,7 @@ struct TableReader {
         var names = Set<String>()
         let tables = [definition.events?.table, definition.events?.minutesTable].compactMap { $0 } + definition.aggregations.map(\.table)
         for table in tables {
-            guard !EngineTables.names.contains(table) else { throw errors.at(root.mark, "", "the table name `\(table)` is Eddy's own; choose another") }
+            guard !EngineTables.names.contains(table), table != DeclaredMigrationPlan.recordTable else { throw errors.at(root.mark, "", "the table name `\(table)` is Eddy's own; choose another") }
             guard names.insert(table).inserted else { throw errors.at(root.mark, "", "two tables are named `\(table)`; name each one differently") }
         }
     }

@@ -48,3 +48,29 @@ def test_the_json_schema_refuses_an_unknown_type_as_eddy_does(eddy_bin, tmp_path
 def test_a_missing_file_is_one_line(eddy_bin, tmp_path):
     checked = subprocess.run([eddy_bin, "workload", "check", str(tmp_path / "none.yaml")], capture_output=True, text=True, timeout=30)
     assert checked.returncode == 1 and "cannot be read" in checked.stderr and len(checked.stderr.strip().splitlines()) == 1, checked.stderr
+
+
+def test_check_against_a_database_says_what_it_would_change_or_why_it_cannot(eddy_bin, tmp_path):
+    """`eddy workload check FILE --db DB`: against a database of the built-in workload, user-login.yaml takes
+    its tables as they are; a new workload's tables are created; a table of its name that is not the declared one
+    is refused, naming the table and why (the refusals of changed declarations: Tests/DeclaredTests)."""
+    db = tmp_path / "eddy.db"
+    assert subprocess.run([eddy_bin, "migrate", "--db", str(db)], capture_output=True, timeout=60).returncode == 0
+    same = subprocess.run([eddy_bin, "workload", "check", str(ROOT / "workloads/user-login.yaml"), "--db", str(db)],
+                          capture_output=True, text=True, timeout=30)
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.splitlines() == [f"{db}: takes {t} as it is (it has the declared columns)"
+                                        for t in ("login_events", "login_event_minutes", "login_counts")], same.stdout
+    # The orders file is new to this database: every table is created.
+    orders = subprocess.run([eddy_bin, "workload", "check", str(ROOT / "workloads/orders.yaml"), "--db", str(db)],
+                            capture_output=True, text=True, timeout=30)
+    assert orders.returncode == 0 and f"{db}: creates order_totals" in orders.stdout, orders.stdout + orders.stderr
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE order_totals (x TEXT)")
+    clash = subprocess.run([eddy_bin, "workload", "check", str(ROOT / "workloads/orders.yaml"), "--db", str(db)],
+                           capture_output=True, text=True, timeout=30)
+    assert clash.returncode == 1 and "the table order_totals cannot change as the file now says: a table of that name exists" in clash.stderr
+    assert len(clash.stderr.strip().splitlines()) == 1, clash.stderr
+    missing = subprocess.run([eddy_bin, "workload", "check", str(ROOT / "workloads/orders.yaml"), "--db", str(tmp_path / "none.db")],
+                             capture_output=True, text=True, timeout=30)
+    assert missing.returncode == 1 and "there is no database at" in missing.stderr and not (tmp_path / "none.db").exists()
