@@ -100,6 +100,8 @@ let package = Package(
         .target(
             name: "Declared",
             dependencies: [
+                "Engine",
+                "JSONScanning",
                 "Primitives",
                 "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -146,7 +148,9 @@ let package = Package(
         .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
         .testTarget(
             name: "DeclaredTests",
-            dependencies: ["Declared", "Logins", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Declared", "Engine", "JSONTestSupport", "LoginGenerator", "Logins", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "LoginsTests",

@@ -26,24 +26,13 @@ public enum LoginEventParser {
     /// The same rules as ``parse(_:)-(UnsafeRawBufferPointer?)``, with the valid event's text left in
     /// `value`'s bytes: nothing is copied until the caller asks for a field.
     static func view(_ value: UnsafeRawBufferPointer?) -> Result<LoginEventView, LoginEventFailure> {
-        guard let value else { return .failure(.malformed("tombstone (null value)")) }
-        guard value.count > 0, value.baseAddress != nil else { return .failure(.malformed("empty value")) }
-        var scanner = JSONScanner(value)
         var fields = Fields()
-        let kind: JSONValueKind
-        do throws(JSONScanError) {
-            kind = try scanDocument(&scanner, into: &fields)
-        } catch {
-            // Bytes that are not UTF-8 are reported as such, whatever else is wrong with them.
-            if error.kind == .notJSON, let notUTF8 = JSONUTF8.firstError(in: scanner.base, count: scanner.count) {
-                return .failure(.malformed(notUTF8.reason))
-            }
-            return .failure(.malformed(error.reason))
+        switch JSONObjectMessage.scan(value, into: &fields) {
+        case .failure(let notAnObject):
+            return .failure(.malformed(notAnObject.reason))
+        case .success(var scanner):
+            return validate(fields, &scanner).map { LoginEventView(fields: fields, scanner: scanner, timestamp: $0) }
         }
-        guard kind == .object else {
-            return .failure(.malformed("not a JSON object: got \(topLevelName(kind, scanner))"))
-        }
-        return validate(fields, &scanner).map { LoginEventView(fields: fields, scanner: scanner, timestamp: $0) }
     }
 
     /// Convenience for tests and tools. `bytes` nil means a Kafka tombstone (null value).
@@ -59,13 +48,9 @@ public enum LoginEventParser {
         case userID, appVersion, deviceType, locale, ip, deviceID, timestamp
     }
 
-    /// A member value as scanned: for a string, its content and escapes; otherwise its raw text.
-    struct Captured {
-        var kind: JSONValueKind
-        var token: JSONStringToken
-    }
+    typealias Captured = JSONCapturedValue
 
-    struct Fields {
+    struct Fields: JSONMemberCapture {
         var userID: Captured?
         var appVersion: Captured?
         var deviceType: Captured?
@@ -88,7 +73,12 @@ public enum LoginEventParser {
         }
 
         @inline(__always)
-        mutating func set(_ field: Field, _ value: Captured) {
+        func slot(named name: JSONStringToken, _ scanner: inout JSONScanner) -> Field? {
+            LoginEventParser.field(named: name, &scanner)
+        }
+
+        @inline(__always)
+        mutating func capture(_ field: Field, _ value: Captured) {
             switch field {
             case .userID: userID = value
             case .appVersion: appVersion = value
@@ -101,63 +91,9 @@ public enum LoginEventParser {
         }
     }
 
-    /// Scans the whole value; returns the kind of the top-level value, having captured
-    /// the known members when it is an object.
-    private static func scanDocument(
-        _ s: inout JSONScanner, into fields: inout Fields
-    ) throws(JSONScanError) -> JSONValueKind {
-        if s.count >= 3 && s.byte(0) == 0xEF && s.byte(1) == 0xBB && s.byte(2) == 0xBF {
-            throw s.syntaxError("byte order mark (BOM) before the JSON text", at: 0)
-        }
-        let kind: JSONValueKind
-        if try s.peekToken() == JSONByte.openBrace {
-            try scanObject(&s, into: &fields)
-            kind = .object
-        } else {
-            kind = try s.skipValue(depth: 0)
-        }
-        try s.scanEnd()
-        return kind
-    }
-
-    /// Scans the top-level object (depth 1) at `s.position`.
-    @inline(__always)
-    private static func scanObject(_ s: inout JSONScanner, into fields: inout Fields) throws(JSONScanError) {
-        s.position += 1
-        if try s.peekToken() == JSONByte.closeBrace {
-            s.position += 1
-            return
-        }
-        while true {
-            let name = try s.scanMemberName()
-            let first = try s.peekToken()
-            if let field = field(named: name, &s) {
-                if first == JSONByte.quote {
-                    fields.set(field, Captured(kind: .string, token: try s.scanString()))
-                } else {
-                    let start = s.position
-                    let kind = try s.skipValue(depth: 1)
-                    fields.set(field, Captured(kind: kind, token: JSONStringToken(start: start, end: s.position, hasEscapes: false)))
-                }
-            } else {
-                _ = try s.skipValue(depth: 1)
-            }
-            let next = try s.peekToken()
-            if next == JSONByte.comma {
-                s.position += 1
-                if try s.peekToken() == JSONByte.closeBrace { throw s.syntaxError("trailing comma", at: s.position) }
-            } else if next == JSONByte.closeBrace {
-                s.position += 1
-                return
-            } else {
-                throw s.unexpected(at: s.position, expected: "',' or '}'")
-            }
-        }
-    }
-
     /// The known member a key names. Keys are compared by their decoded bytes.
     @inline(__always)
-    private static func field(named name: JSONStringToken, _ s: inout JSONScanner) -> Field? {
+    fileprivate static func field(named name: JSONStringToken, _ s: inout JSONScanner) -> Field? {
         guard name.hasEscapes else { return field(named: s.base + name.start, count: name.end - name.start) }
         return s.withUTF8(name) { bytes in
             guard let p = bytes.baseAddress else { return nil }
@@ -200,7 +136,7 @@ public enum LoginEventParser {
 
         guard let time = f.timestamp else { return .failure(.invalid("timestamp is missing")) }
         guard let seconds = unixSeconds(time, &s) else {
-            return .failure(.invalid("\(timestampRule), got \(render(time, s))"))
+            return .failure(.invalid("\(timestampRule), got \(s.rendering(time))"))
         }
 
         if let failure = typeFailure(f.appVersion, "app_version") { return .failure(failure) }
@@ -244,46 +180,5 @@ public enum LoginEventParser {
             value = sum
         }
         return value
-    }
-
-    // MARK: Messages
-
-    /// What the top-level value is, for "not a JSON object: got ...".
-    private static func topLevelName(_ kind: JSONValueKind, _ s: JSONScanner) -> String {
-        guard kind == .boolean else { return kind.name }
-        var i = 0
-        while s.byte(i) != UInt8(ascii: "t") && s.byte(i) != UInt8(ascii: "f") { i += 1 }
-        return s.byte(i) == UInt8(ascii: "t") ? "true" : "false"
-    }
-
-    /// The value as it was written, safe to log: at most about 40 bytes (cut on a character
-    /// boundary and marked with "…"), control characters replaced.
-    private static func render(_ value: Captured, _ s: JSONScanner) -> String {
-        let limit = 40
-        let start = value.kind == .string ? value.token.start - 1 : value.token.start
-        let end = value.kind == .string ? value.token.end + 1 : value.token.end
-        var stop = end
-        if end - start > limit {
-            stop = start + limit
-            while stop > start && s.byte(stop) & 0xC0 == 0x80 { stop -= 1 }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(stop - start + 3)
-        var i = start
-        while i < stop {
-            let c = s.byte(i)
-            if c < 0x20 || c == 0x7F {
-                out.append(JSONByte.space)  // whitespace between tokens; strings cannot hold raw controls
-                i += 1
-            } else if c == 0xC2 && s.byte(i + 1) < 0xA0 {
-                out.append(UInt8(ascii: "?"))  // a C1 control character, U+0080...U+009F
-                i += 2
-            } else {
-                out.append(c)
-                i += 1
-            }
-        }
-        if stop < end { out.append(contentsOf: "…".utf8) }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -11,25 +11,6 @@ private func parserReadsJSON(_ bytes: [UInt8]) -> Bool {
     }
 }
 
-/// A login-shaped object: the rules' fields, mostly with values of the right kind (strings with every
-/// escape and raw UTF-8), extra members, the order shuffled, a key sometimes escaped or repeated.
-private func loginObject(_ g: inout JSONTextGenerator) -> [UInt8] {
-    func quoted(_ text: String) -> [UInt8] { [0x22] + Array(text.utf8) + [0x22] }
-    var members: [(key: [UInt8], value: [UInt8])] = []
-    let userID = quoted(g.random.chance(10) ? #"user\u005fid"# : "user_id")
-    members.append((userID, g.random.chance(90) ? g.string() : g.value(depth: 1)))
-    let seconds = String(g.random.below(2_000_000_000))
-    members.append((quoted("timestamp"), g.random.pick([Array(seconds.utf8), quoted(seconds), g.value(depth: 1)])))
-    for field in ["app_version", "device_type", "locale", "ip", "device_id"] where g.random.chance(80) {
-        let value = g.random.chance(85) ? g.string() : g.random.pick([Array("null".utf8), g.value(depth: 1)])
-        members.append((quoted(field), value))
-    }
-    for _ in 0..<g.random.below(3) { members.append((g.key(), g.value(depth: 1))) }
-    members.shuffle(using: &g.random)
-    if g.random.chance(10), let repeated = members.first { members.append((repeated.key, g.string())) }
-    return g.object(members)
-}
-
 /// Where `event` differs from the members JSONSerialization read.
 private func differences(_ event: LoginEvent, _ object: [String: Any]) -> [String] {
     let fields: [(String, String?)] = [
@@ -59,7 +40,7 @@ struct LoginEventParserDifferentialTests {
         let summary = JSONDifferential.run(
             count: 15_000,
             input: { i in
-                let input = i % 2 == 0 ? loginObject(&generator) : generator.next()
+                let input = i % 2 == 0 ? generator.loginObject() : generator.next()
                 return i % 2 == 0 && generator.random.chance(40) ? generator.mutated(input) : input
             },
             reader: parserReadsJSON,
