@@ -60,7 +60,7 @@ public final class OutboxRelay: Service, Sendable {
         precondition(output != nil || changelog != nil, "the relay needs a topic to publish to")
         self.output = output
         self.changelog = changelog
-        self.tables = W.partitionedTables
+        self.tables = workload.partitionedTables
         namedOutput = NamedOutputReader(workload)
         self.store = store
         self.stats = stats

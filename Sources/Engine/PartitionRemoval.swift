@@ -11,7 +11,7 @@ struct PartitionRemoval: Sendable {
     private let namedOutput: NamedOutputReader
 
     init<W: Workload>(_ workload: W) {
-        tables = W.partitionedTables + [FailedMessages.table]
+        tables = workload.partitionedTables + [FailedMessages.table]
         namedOutput = NamedOutputReader(workload)
     }
 

@@ -46,11 +46,11 @@ public protocol Workload: Sendable {
 
     /// The workload's tables whose every row belongs to one source partition: they move with their
     /// partition to another instance, through the changelog, and leave an instance that lost it.
-    static var partitionedTables: [PartitionedTable] { get }
+    var partitionedTables: [PartitionedTable] { get }
 
     /// The migrations that create and change the workload's tables, in order; applied after the
     /// engine's by `Migrations.apply(to:workload:)`.
-    static var migrations: [Migration] { get }
+    var migrations: [Migration] { get }
 }
 
 extension Workload {
@@ -60,8 +60,8 @@ extension Workload {
     }
     public func forget(_ db: Database, topic: String, partition: Int32) throws -> String? { nil }
     public var retentionRules: [RetentionRule] { [] }
-    public static var migrations: [Migration] { [] }
-    public static var partitionedTables: [PartitionedTable] { [] }
+    public var migrations: [Migration] { [] }
+    public var partitionedTables: [PartitionedTable] { [] }
 }
 
 /// Why a workload could not process a message.

@@ -33,8 +33,8 @@ public struct LoginsWorkload: Workload {
         try SharedCountsRemoval.takeOut(db, topic: topic, partition: partition)
     }
 
-    public static var migrations: [Migration] { LoginsMigrations.all }
-    public static var partitionedTables: [PartitionedTable] { LoginsTables.all }
+    public var migrations: [Migration] { LoginsMigrations.all }
+    public var partitionedTables: [PartitionedTable] { LoginsTables.all }
 
     public func makeBatch(capacity: Int) -> LoginsBatch {
         var batch = LoginsBatch()

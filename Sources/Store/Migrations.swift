@@ -18,7 +18,7 @@ public enum Migrations {
     /// own transaction.
     /// - Parameters:
     ///   - store: the database.
-    ///   - workload: the workload's migrations, in order (`LoginsWorkload.migrations`); `[]` creates the
+    ///   - workload: the workload's migrations, in order (`LoginsMigrations.all`); `[]` creates the
     ///     engine's tables only.
     /// - Returns: the names of the migrations this call applied, in the order they ran.
     /// - Throws: `StoreError` when a migration fails (it is rolled back; those before it stay), when a

@@ -11,7 +11,7 @@ struct DatabaseOptions: ParsableArguments {
     /// - Parameter maxBytes: the largest the file may grow; `nil` for no limit.
     func openMigrated(maxBytes: Int64? = nil) throws -> Store {
         let store = try Store(path: db, maxBytes: maxBytes)
-        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         return store
     }
 }

@@ -58,7 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
         let changelogTopic = ChangelogSettings.defaultTopic(group: "eddy-demo")
         try cluster.createTopic(changelogTopic, partitions: partitions)
         let store = try Store(path: db)
-        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         FileHandle.standardOutput.write(
             Data("eddy demo: broker at \(cluster.bootstrapServers), topic \(topic) (\(partitions) partitions), database \(db)\n".utf8)
         )

@@ -19,7 +19,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store(path: database.db)
-        let applied = try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
+        let applied = try Migrations.apply(to: store, workload: LoginsMigrations.all)
         print(applied.isEmpty ? "nothing to apply" : "applied \(applied.joined(separator: ", "))")
         print("schema version \(try Migrations.currentVersion(of: store) ?? "none")")
     }

@@ -65,11 +65,11 @@ struct MirrorCommand: AsyncParsableCommand {
             topic: changelogTopic.isEmpty ? ChangelogSettings.defaultTopic(group: group) : changelogTopic, kafka: kafka
         )
         let store = try Store(path: db)
-        try Migrations.apply(to: store, workload: LoginsWorkload.migrations)
+        try Migrations.apply(to: store, workload: LoginsMigrations.all)
         try MirrorFile.claim(store)
         let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
-        let mirror = ChangelogMirror(settings: settings, store: store, tables: LoginsWorkload.partitionedTables, stats: stats, logger: logger)
+        let mirror = ChangelogMirror(settings: settings, store: store, tables: LoginsWorkload().partitionedTables, stats: stats, logger: logger)
         // A failing service shuts the other down gracefully: cancelled, the HTTP server logs errors of
         // its own that read like the cause.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: mirror, failureTerminationBehavior: .gracefullyShutdownGroup)]

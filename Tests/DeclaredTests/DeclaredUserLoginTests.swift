@@ -42,7 +42,7 @@ import Testing
 
     @Test func theChangelogCarriesTheDeclaredTablesAsTheBuiltInOnes() throws {
         let schema = DeclaredSchema(try Self.definition("user-login.yaml"))
-        #expect(Set(schema.partitionedTables) == Set(LoginsWorkload.partitionedTables))
+        #expect(Set(schema.partitionedTables) == Set(LoginsWorkload().partitionedTables))
     }
 
     @Test func theOrdersWorkloadReadsAsWritten() throws {

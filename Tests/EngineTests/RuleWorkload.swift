@@ -35,6 +35,9 @@ struct RuleWorkload: Workload {
         PartitionedTable(name: "applied", columns: ["topic", "partition", "offset", "payload"], key: ["topic", "partition", "offset"])
     ]
 
+    var migrations: [Migration] { Self.migrations }
+    var partitionedTables: [PartitionedTable] { Self.partitionedTables }
+
     /// The messages of a batch that succeed: (topic, partition, offset, payload).
     struct Batch: Sendable {
         var staged: [(String, Int32, Int64, [UInt8])] = []

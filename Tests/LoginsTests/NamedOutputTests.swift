@@ -189,7 +189,7 @@ import Testing
 
         let written = try store.write { db in
             let written = try NamedOutputReader(workload).writeOut(db, topic: "t", partition: 1, now: 2)
-            try PartitionRows(tables: LoginsWorkload.partitionedTables, topic: "t", partition: 1).delete(db)
+            try PartitionRows(tables: LoginsWorkload().partitionedTables, topic: "t", partition: 1).delete(db)
             return written
         }
         #expect(written.written == expected.count && written.missing == 0)
