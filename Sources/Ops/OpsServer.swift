@@ -16,6 +16,11 @@ public struct OpsServer: Service {
         application = Application(
             router: Self.router(health: health, registry: registry),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "eddy"),
+            // The port the socket got: the one asked for, or the one the system chose for port 0.
+            onServerRunning: { channel in
+                let listening = HTTPAddress(host: address.host, port: channel.localAddress?.port ?? address.port)
+                logger.info("ops endpoints on http://\(listening)/healthz, /readyz, /metrics")
+            },
             logger: logger
         )
     }

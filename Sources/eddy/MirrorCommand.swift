@@ -76,7 +76,6 @@ struct MirrorCommand: AsyncParsableCommand {
         if let address = HTTPAddress(http) {
             let server = OpsServer(address: address, health: MirrorHealth(stats: stats), registry: registry, logger: logger)
             services.insert(.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup), at: 0)
-            logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -81,7 +81,6 @@ struct RunCommand: AsyncParsableCommand {
                 ),
                 at: 0
             )
-            logger.info("ops endpoints on http://\(address)/healthz, /readyz, /metrics")
         }
         services.append(.init(service: ShutdownWatchdog(deadline: deadline, logger: logger), successTerminationBehavior: .ignore))
         let group = ServiceGroup(

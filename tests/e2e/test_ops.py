@@ -130,3 +130,21 @@ def test_lag_gauges_of_partitions_that_moved_away_are_removed(eddy_bin, broker_f
             if service.poll() is None:
                 service.kill()
                 service.wait()
+
+
+def test_the_log_names_the_port_the_ops_endpoints_got(eddy_bin, broker_factory, tmp_path):
+    """With --http HOST:0 the system chooses the port: the log line names that one, and it answers."""
+    broker = broker_factory(partitions=1)
+    log = tmp_path / "eddy.log"
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, tmp_path / "eddy.db", log, "--http", "127.0.0.1:0")
+    try:
+        assert helpers.wait_for_log(log, "ops endpoints on", timeout=60)
+        match = re.search(r"ops endpoints on http://127\.0\.0\.1:(\d+)/healthz", log.read_text())
+        assert match and match.group(1) != "0", log.read_text()[-500:]
+        assert helpers.http_get(f"http://127.0.0.1:{match.group(1)}/healthz")[0] == 200
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
