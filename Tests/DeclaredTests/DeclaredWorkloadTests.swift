@@ -1,0 +1,63 @@
+import Declared
+import Engine
+import GRDB
+import LoginGenerator
+import Logins
+import Store
+import Testing
+
+/// `workloads/user-login.yaml` run through ``DeclaredWorkload`` keeps what the built-in workload keeps:
+/// the same events, the same counts, the same failures, batch by batch.
+@Suite struct DeclaredWorkloadTests {
+    static let clock: Int64 = 1_796_000_000
+
+    /// Stages `messages` through `workload` in batches of 1,000 and applies each to `db`.
+    /// - Returns: the failures, by offset: error class and reason.
+    static func run<W: Workload>(_ workload: W, _ messages: [LoginEventGenerator.Message], into db: DatabaseQueue) throws -> [Int64: String] {
+        var failures: [Int64: String] = [:]
+        for start in stride(from: 0, to: messages.count, by: 1_000) {
+            var batch = workload.makeBatch(capacity: 1_000)
+            for offset in start..<min(start + 1_000, messages.count) {
+                let value = messages[offset].value
+                let failure = withOptionalBytes(value) { bytes in
+                    workload.stage(IncomingMessage(topic: "user-login", partition: 0, offset: Int64(offset), key: nil, value: bytes), into: &batch)
+                }
+                if let failure { failures[Int64(offset)] = "\(failure.errorClass): \(failure.reason)" }
+            }
+            try db.write { db in try workload.apply(batch, to: db, now: clock, changes: nil) }
+        }
+        return failures
+    }
+
+    static func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        guard let bytes else { return body(nil) }
+        return bytes.withUnsafeBytes { body($0) }
+    }
+
+    @Test func theUserLoginFileKeepsWhatTheBuiltInWorkloadKeeps() throws {
+        var generator = LoginEventGenerator(seed: 9, badShare: 0.1, baseTime: Self.clock)
+        let messages = (0..<10_000).map { _ in generator.next() }
+
+        let builtIn = LoginsWorkload(now: { Self.clock })
+        let builtInDB = try DatabaseQueue()
+        try builtInDB.write { db in for migration in builtIn.migrations { try db.execute(sql: migration.sql) } }
+        let builtInFailures = try Self.run(builtIn, messages, into: builtInDB)
+
+        let declared = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), now: { Self.clock })
+        let declaredDB = try DatabaseQueue()
+        try declaredDB.write { db in for migration in declared.migrations { try db.execute(sql: migration.sql) } }
+        let declaredFailures = try Self.run(declared, messages, into: declaredDB)
+
+        #expect(builtInFailures.count > 500, "the stream has failures of every kind")
+        #expect(declaredFailures == builtInFailures)
+        for query in [
+            "SELECT * FROM login_events ORDER BY topic, partition, offset",
+            "SELECT window_start, device_type, locale, app_version, topic, partition, logins FROM login_counts ORDER BY 1, 2, 3, 4, 5, 6",
+        ] {
+            let expected = try builtInDB.read { try Row.fetchAll($0, sql: query) }
+            let got = try declaredDB.read { try Row.fetchAll($0, sql: query) }
+            #expect(expected.count > 1_000)
+            #expect(got == expected, "\(query)")
+        }
+    }
+}
