@@ -6,8 +6,8 @@ import Store
 /// A workload read from a file: it stages each message as its ``WorkloadDefinition`` says and applies a
 /// batch to the tables ``DeclaredSchema`` derives.
 ///
-/// Work in progress (issue 17): the events table and the aggregations are written; the minutes map and
-/// retention, the changelog's change sets and the output are not yet, so `apply` takes no `changes`.
+/// Work in progress (issue 17): the events table with its minutes map and retention, and the aggregations
+/// are written; the changelog's change sets and the output are not yet, so `apply` takes no `changes`.
 public struct DeclaredWorkload: Workload {
     public let definition: WorkloadDefinition
     private let schema: DeclaredSchema
@@ -15,6 +15,8 @@ public struct DeclaredWorkload: Workload {
     /// Each aggregation's time field and group fields, as indices into the definition's fields.
     private let plans: [AggregationPlan]
     private let eventFields: [Int]
+    /// The events table's time field, and its minutes map, when it has one.
+    private let eventTime: (field: Int, map: EventMinutesMap)?
     /// Count per source partition (the changelog is on); else every count goes to topic `''` and
     /// partition -1, as the built-in workload does.
     private let attributesPartitions: Bool
@@ -32,7 +34,8 @@ public struct DeclaredWorkload: Workload {
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.definition = definition
-        schema = DeclaredSchema(definition)
+        let schema = DeclaredSchema(definition)
+        self.schema = schema
         parser = DeclaredParser(definition)
         func index(_ name: String) -> Int { definition.fields.firstIndex { $0.name == name }! }
         plans = definition.aggregations.map { aggregation in
@@ -46,12 +49,33 @@ public struct DeclaredWorkload: Workload {
             )
         }
         eventFields = definition.events?.fields.map(index) ?? []
+        eventTime = definition.events.flatMap { events in
+            events.time.map { time in
+                let map = schema.tables.first { $0.name == events.minutesTable }!.partitioned
+                return (index(time), EventMinutesMap(map: map, events: events.table, timeColumn: definition.fields[index(time)].column))
+            }
+        }
         self.attributesPartitions = attributesPartitions
         self.now = now
     }
 
     public var migrations: [Migration] { schema.tables.map { Migration(name: "declared.\(definition.name).\($0.name)", sql: $0.createSQL) } }
     public var partitionedTables: [PartitionedTable] { schema.partitionedTables }
+
+    public var retentionRules: [RetentionRule] {
+        var rules: [RetentionRule] = []
+        if let events = definition.events, let eventTime {
+            rules.append(RetentionRule(name: events.table, retainSeconds: events.retentionSeconds, deleteExpired: eventTime.map.deleteExpired))
+        }
+        for (plan, table) in zip(plans, schema.tables.suffix(plans.count)) {
+            rules.append(
+                RetentionRule(
+                    name: plan.aggregation.table, table: plan.aggregation.table, timeColumn: plan.aggregation.windowColumn,
+                    keyColumns: table.shape.key, retainSeconds: plan.aggregation.retentionSeconds
+                ))
+        }
+        return rules
+    }
 
     public func makeBatch(capacity: Int) -> DeclaredBatch {
         var batch = DeclaredBatch(aggregations: plans.count)
@@ -157,6 +181,7 @@ public struct DeclaredWorkload: Workload {
                 for (position, field) in eventFields.enumerated() { insert.bind(event.values[field].databaseValue, at: Int32(position + 4)) }
                 try insert.run()
             }
+            if let eventTime { try eventTime.map.write(Self.minutes(of: batch.events, time: eventTime.field), to: db, changes: changes) }
         }
         for (plan, windows) in zip(plans, batch.windows) where !windows.isEmpty {
             let upsert = try BatchStatement(db, sql: Self.upsertSQL(plan, definition))
@@ -174,6 +199,26 @@ public struct DeclaredWorkload: Workload {
                 bind(now.databaseValue)
                 try upsert.run()
             }
+        }
+    }
+
+    /// The batch's rows of the minutes map: the lowest and highest offset of each minute's events per block.
+    private static func minutes(of events: [DeclaredBatch.Event], time: Int) -> [EventMinutesMap.Entry] {
+        struct Key: Hashable {
+            var minute: Int64
+            var topic: String
+            var partition: Int32
+            var block: Int64
+        }
+        var ranges: [Key: (first: Int64, last: Int64)] = [:]
+        for event in events {
+            guard case .integer(let seconds) = event.values[time] else { continue }
+            let key = Key(minute: seconds - seconds % 60, topic: event.topic, partition: event.partition, block: event.offset / EventMinutesMap.blockSize)
+            let range = ranges[key] ?? (event.offset, event.offset)
+            ranges[key] = (min(range.first, event.offset), max(range.last, event.offset))
+        }
+        return ranges.map { key, range in
+            EventMinutesMap.Entry(minuteStart: key.minute, topic: key.topic, partition: key.partition, block: key.block, first: range.first, last: range.last)
         }
     }
 

@@ -1,5 +1,6 @@
 import Declared
 import Engine
+import Foundation
 import GRDB
 import LoginGenerator
 import Logins
@@ -13,7 +14,7 @@ import Testing
 
     /// Stages `messages` through `workload` in batches of 1,000 and applies each to `db`.
     /// - Returns: the failures, by offset: error class and reason.
-    static func run<W: Workload>(_ workload: W, _ messages: [LoginEventGenerator.Message], into db: DatabaseQueue) throws -> [Int64: String] {
+    static func run<W: Workload>(_ workload: W, _ messages: [LoginEventGenerator.Message], into db: Store) throws -> [Int64: String] {
         var failures: [Int64: String] = [:]
         for start in stride(from: 0, to: messages.count, by: 1_000) {
             var batch = workload.makeBatch(capacity: 1_000)
@@ -39,25 +40,37 @@ import Testing
         let messages = (0..<10_000).map { _ in generator.next() }
 
         let builtIn = LoginsWorkload(now: { Self.clock })
-        let builtInDB = try DatabaseQueue()
-        try builtInDB.write { db in for migration in builtIn.migrations { try db.execute(sql: migration.sql) } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("declared-workload-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let builtInDB = try Store(path: folder.appendingPathComponent("built-in.db").path)
+        try Migrations.apply(to: builtInDB, workload: builtIn.migrations)
         let builtInFailures = try Self.run(builtIn, messages, into: builtInDB)
 
         let declared = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), now: { Self.clock })
-        let declaredDB = try DatabaseQueue()
-        try declaredDB.write { db in for migration in declared.migrations { try db.execute(sql: migration.sql) } }
+        let declaredDB = try Store(path: folder.appendingPathComponent("declared.db").path)
+        try Migrations.apply(to: declaredDB, workload: declared.migrations)
         let declaredFailures = try Self.run(declared, messages, into: declaredDB)
 
         #expect(builtInFailures.count > 500, "the stream has failures of every kind")
         #expect(declaredFailures == builtInFailures)
-        for query in [
-            "SELECT * FROM login_events ORDER BY topic, partition, offset",
-            "SELECT window_start, device_type, locale, app_version, topic, partition, logins FROM login_counts ORDER BY 1, 2, 3, 4, 5, 6",
+        for (query, least) in [
+            ("SELECT * FROM login_events ORDER BY topic, partition, offset", 8_000),
+            ("SELECT window_start, device_type, locale, app_version, topic, partition, logins FROM login_counts ORDER BY 1, 2, 3, 4, 5, 6", 1_000),
+            ("SELECT * FROM login_event_minutes ORDER BY 1, 2, 3, 4", 10),
         ] {
             let expected = try builtInDB.read { try Row.fetchAll($0, sql: query) }
             let got = try declaredDB.read { try Row.fetchAll($0, sql: query) }
-            #expect(expected.count > 1_000)
+            #expect(expected.count >= least, "\(query)")
             #expect(got == expected, "\(query)")
         }
+
+        // Retention deletes the same events through the same map.
+        let cutoff = Self.clock - 300
+        let deleted = try builtInDB.write { db in try builtIn.retentionRules[0].deleteExpired(db, cutoff, 100_000) }
+        let declaredDeleted = try declaredDB.write { db in try declared.retentionRules[0].deleteExpired(db, cutoff, 100_000) }
+        #expect(deleted > 1_000 && declaredDeleted == deleted)
+        let remaining = "SELECT topic, partition, offset FROM login_events ORDER BY 1, 2, 3"
+        #expect(try declaredDB.read { try Row.fetchAll($0, sql: remaining) } == builtInDB.read { try Row.fetchAll($0, sql: remaining) })
     }
 }
