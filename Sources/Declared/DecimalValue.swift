@@ -20,4 +20,13 @@ enum DecimalValue {
         }
         return negative ? -value : value
     }
+
+    /// `units` at `scale` as decimal text: `1250` at 2 is `12.50`.
+    static func text(_ units: Int64, scale: Int) -> String {
+        guard scale > 0 else { return String(units) }
+        let digits = String(units.magnitude)
+        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+        let point = padded.index(padded.endIndex, offsetBy: -scale)
+        return (units < 0 ? "-" : "") + padded[..<point] + "." + padded[point...]
+    }
 }

@@ -21,6 +21,8 @@ public struct DeclaredBatch: Sendable {
     }
 
     var events: [Event] = []
+    /// The messages for the output topic, each carrying its bytes.
+    var output = StagedOutput(namedIn: nil)
     /// Per aggregation, in the file's order: each row's measures, in the aggregation's order.
     var windows: [[WindowKey: [DeclaredValue]]]
     /// The oldest window start each aggregation still takes, read from the clock once per batch.

@@ -6,8 +6,9 @@ import Store
 /// A workload read from a file: it stages each message as its ``WorkloadDefinition`` says and applies a
 /// batch to the tables ``DeclaredSchema`` derives.
 ///
-/// Work in progress (issue 17): the events table with its minutes map and retention, and the aggregations
-/// are written; the changelog's change sets and the output are not yet, so `apply` takes no `changes`.
+/// Work in progress (issue 17): the events table with its minutes map and retention, the aggregations and
+/// the output (each message's bytes carried to the outbox) are done; the changelog's change sets are not
+/// yet, so `apply` takes no `changes`.
 public struct DeclaredWorkload: Workload {
     public let definition: WorkloadDefinition
     private let schema: DeclaredSchema
@@ -20,6 +21,8 @@ public struct DeclaredWorkload: Workload {
     /// Count per source partition (the changelog is on); else every count goes to topic `''` and
     /// partition -1, as the built-in workload does.
     private let attributesPartitions: Bool
+    /// The output's encoder and key field, when the workload publishes.
+    private let publishing: (encoder: DeclaredOutputEncoder, key: Int)?
     private let now: @Sendable () -> Int64
 
     struct AggregationPlan: Sendable {
@@ -30,7 +33,7 @@ public struct DeclaredWorkload: Workload {
     }
 
     public init(
-        _ definition: WorkloadDefinition, attributesPartitions: Bool = false,
+        _ definition: WorkloadDefinition, attributesPartitions: Bool = false, publishes: Bool = false,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.definition = definition
@@ -56,6 +59,7 @@ public struct DeclaredWorkload: Workload {
             }
         }
         self.attributesPartitions = attributesPartitions
+        publishing = publishes ? definition.output.map { (DeclaredOutputEncoder(definition, $0), index($0.key)) } : nil
         self.now = now
     }
 
@@ -118,7 +122,26 @@ public struct DeclaredWorkload: Workload {
         if definition.events != nil {
             batch.events.append(.init(topic: message.topic, partition: message.partition, offset: message.offset, values: values))
         }
+        if let publishing {
+            let key: String? =
+                switch values[publishing.key] {
+                case .text(let text): text
+                case .integer(let value): String(value)
+                case .real(let value): String(value)
+                case .null: nil
+                }
+            Self.withUTF8(key) { key in
+                batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: key) {
+                    publishing.encoder.append(values, to: &$0)
+                }
+            }
+        }
         return nil
+    }
+
+    private static func withUTF8(_ text: String?, _ body: (UnsafeRawBufferPointer?) -> Void) {
+        guard var text else { return body(nil) }
+        text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// The oldest window start each aggregation takes now: `lateness` after the window's end, else its retention.
@@ -164,6 +187,10 @@ public struct DeclaredWorkload: Workload {
         case (.text(let x), .text(let y)): x < y
         default: false
         }
+    }
+
+    public func output(of batch: DeclaredBatch) -> StagedOutput? {
+        publishing == nil ? nil : batch.output
     }
 
     public func apply(_ batch: DeclaredBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRDB
+import Primitives
 import Store
 
 /// The user-login workload: validates each event, stores it in `login_events`, counts it in

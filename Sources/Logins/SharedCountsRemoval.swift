@@ -1,4 +1,5 @@
 import GRDB
+import Primitives
 
 /// Takes a source partition's stored events out of the counts kept for every partition together
 /// (topic `''`, partition -1: the changelog off), for `eddy offsets reset`: what those events counted

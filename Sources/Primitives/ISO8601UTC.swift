@@ -1,13 +1,14 @@
 /// Unix seconds as `2023-09-12T00:45:51Z`, computed without Foundation's formatters (hot path).
-enum ISO8601UTC {
-    static func format(_ seconds: Int64) -> String {
+public enum ISO8601UTC {
+    /// `seconds` as text.
+    public static func format(_ seconds: Int64) -> String {
         var out: [UInt8] = []
         append(seconds, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the text of `seconds` to `out`.
-    static func append(_ seconds: Int64, to out: inout [UInt8]) {
+    public static func append(_ seconds: Int64, to out: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Howard Hinnant's civil_from_days.
