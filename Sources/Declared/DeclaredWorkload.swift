@@ -6,9 +6,9 @@ import Store
 /// A workload read from a file: it stages each message as its ``WorkloadDefinition`` says and applies a
 /// batch to the tables ``DeclaredSchema`` derives.
 ///
-/// Work in progress (issue 17): the events table with its minutes map and retention, the aggregations and
-/// the output (each message's bytes carried to the outbox) are done; the changelog's change sets are not
-/// yet, so `apply` takes no `changes`.
+/// With the changelog on (`attributesPartitions`), every row a batch writes is recorded whole in its
+/// partition's change set (an aggregation's row as the batch's increment, merged at restore), so that
+/// the tables move with their partitions. Work in progress (issue 17): not yet run by `eddy run`.
 public struct DeclaredWorkload: Workload {
     public let definition: WorkloadDefinition
     private let schema: DeclaredSchema
@@ -194,8 +194,9 @@ public struct DeclaredWorkload: Workload {
     }
 
     public func apply(_ batch: DeclaredBatch, to db: Database, now: Int64, changes: PartitionChanges?) throws {
-        precondition(changes == nil, "a declared workload does not record changelog change sets yet")
+        precondition(changes == nil || attributesPartitions, "recording changes needs the counts kept per source partition")
         if let events = definition.events, !batch.events.isEmpty {
+            let table = partitionedTables.first { $0.name == events.table }!
             let columns = ["topic", "partition", "offset"] + eventFields.map { definition.fields[$0].column }
             let insert = try BatchStatement(
                 db,
@@ -207,10 +208,18 @@ public struct DeclaredWorkload: Workload {
                 insert.bind(event.offset, at: 3)
                 for (position, field) in eventFields.enumerated() { insert.bind(event.values[field].databaseValue, at: Int32(position + 4)) }
                 try insert.run()
+                changes?.record(topic: event.topic, partition: event.partition) { set in
+                    set.upsert(table)
+                    set.append(event.topic)
+                    set.append(Int64(event.partition))
+                    set.append(event.offset)
+                    for field in eventFields { set.append(event.values[field].databaseValue) }
+                }
             }
             if let eventTime { try eventTime.map.write(Self.minutes(of: batch.events, time: eventTime.field), to: db, changes: changes) }
         }
         for (plan, windows) in zip(plans, batch.windows) where !windows.isEmpty {
+            let table = partitionedTables.first { $0.name == plan.aggregation.table }!
             let upsert = try BatchStatement(db, sql: Self.upsertSQL(plan, definition))
             for (key, measures) in windows {
                 var position: Int32 = 1
@@ -225,6 +234,16 @@ public struct DeclaredWorkload: Workload {
                 for measure in measures { bind(measure.databaseValue) }
                 bind(now.databaseValue)
                 try upsert.run()
+                // The increment, which adds up (or takes the smaller, the larger) at restore.
+                changes?.record(topic: key.topic, partition: key.partition) { set in
+                    set.merge(table)
+                    set.append(key.start)
+                    for group in key.groups { set.append(group.databaseValue) }
+                    set.append(key.topic)
+                    set.append(Int64(key.partition))
+                    for measure in measures { set.append(measure.databaseValue) }
+                    set.append(now)
+                }
             }
         }
     }
