@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// What it takes to bring a database to the tables a workload file declares: tables to create, and
 /// columns to add to tables an earlier version of the file created. Each table's declaration is recorded
@@ -61,6 +62,18 @@ public struct DeclaredMigrationPlan: Sendable, Equatable {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.read { db in try make(schema, in: db) }
+    }
+
+    /// Brings the database of `store` to `schema`'s tables in one transaction.
+    /// - Returns: the plan's ``summary``.
+    /// - Throws: ``DeclaredChangeError`` for a change that cannot be made in place (nothing changes), or
+    ///   `StoreError`.
+    public static func migrate(_ schema: DeclaredSchema, in store: Store, now: Int64) throws -> [String] {
+        try store.write { db in
+            let plan = try make(schema, in: db)
+            try plan.apply(db, now: now)
+            return plan.summary
+        }
     }
 
     /// Carries out the plan in `db`, inside the caller's transaction, and records the tables as declared.

@@ -63,7 +63,11 @@ public struct DeclaredWorkload: Workload {
         self.now = now
     }
 
-    public var migrations: [Migration] { schema.tables.map { Migration(name: "declared.\(definition.name).\($0.name)", sql: $0.createSQL) } }
+    /// The tables are created and changed by ``DeclaredMigrationPlan``, which records them in
+    /// `declared_tables`, rather than by numbered migrations.
+    public var migrations: [Migration] { [] }
+    /// The tables the workload keeps, as SQL.
+    public var schemaTables: DeclaredSchema { schema }
     public var partitionedTables: [PartitionedTable] { schema.partitionedTables }
 
     public var retentionRules: [RetentionRule] {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Declared
 import Engine
+import Foundation
+import Logging
 import Logins
 import Ops
 import ServiceLifecycle
@@ -26,6 +29,13 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Retention") var retention: RetentionOptions
     @OptionGroup(title: "Output topic") var output: OutputOptions
     @OptionGroup(title: "Operations") var ops: OpsOptions
+    @Option(
+        help: ArgumentHelp(
+            """
+            A workload file (docs/workloads.md) to run instead of the built-in user-login workload: its topics and its output \
+            topic replace --topic and --output-topic (--output-topic "" still turns the output off). [env: EDDY_WORKLOAD]
+            """, valueName: "file"))
+    var workload: String = Env.string("EDDY_WORKLOAD", default: "")
     @Flag(help: "Flag every dead row of failed_messages for reprocessing at start. [env: EDDY_REPROCESS_FAILED]")
     var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
 
@@ -34,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
+        guard workload.isEmpty else { return try await runDeclared(logger: logger) }
         let outputSettings = try output.settings(connection)
         let engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
         let logins = retention.logins(
@@ -41,6 +52,41 @@ struct RunCommand: AsyncParsableCommand {
         )
         if processing.checkDatabase { try Store.quickCheck(processing.database.db) }
         let store = try processing.database.openMigrated(maxBytes: processing.maxDatabaseSize.bytes)
+        try await serve(LoginsWorkload(settings: logins), store: store, engine: engine, output: outputSettings, logger: logger)
+    }
+
+    /// Runs the workload of the file `--workload` names.
+    private func runDeclared(logger: Logger) async throws {
+        let definition: WorkloadDefinition
+        do {
+            definition = try DefinitionReader.read(file: workload)
+        } catch {
+            throw CommandError(error.description)
+        }
+        var outputSettings = try output.settings(connection)
+        if let declared = definition.output, let settings = outputSettings {
+            outputSettings = OutputSettings(topic: declared.topic, kafka: settings.kafka, maxPending: settings.maxPending)
+        } else {
+            outputSettings = nil
+        }
+        var engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
+        engine.topics = definition.topics
+        if processing.checkDatabase { try Store.quickCheck(processing.database.db) }
+        let store = try Store(path: processing.database.db, maxBytes: processing.maxDatabaseSize.bytes)
+        try Migrations.apply(to: store, workload: [])
+        let declared = DeclaredWorkload(definition, attributesPartitions: engine.changelog != nil, publishes: outputSettings != nil)
+        do {
+            let summary = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: store, now: Int64(Date().timeIntervalSince1970))
+            logger.info("workload \(definition.name) from \(workload): \(summary.joined(separator: "; "))")
+        } catch let error as DeclaredChangeError {
+            throw CommandError("\(workload): \(error)")
+        }
+        try await serve(declared, store: store, engine: engine, output: outputSettings, logger: logger)
+    }
+
+    /// Runs `workload`'s consumer, its outbox relay when there is an output or a changelog, the ops
+    /// endpoints and the shutdown watchdog, until SIGTERM or a failure.
+    private func serve<W: Workload>(_ workload: W, store: Store, engine: EngineConfiguration, output outputSettings: OutputSettings?, logger: Logger) async throws {
         try MirrorFile.refuse(store)
         if reprocessFailed {
             let flagged = try store.write { db in try FailedMessages.flag(db, FailureFilter(status: .dead)) }
@@ -53,7 +99,6 @@ struct RunCommand: AsyncParsableCommand {
         // service that fails shuts the others down gracefully too (cancelled, the HTTP server logs errors
         // of its own that read like the cause), and its error is the last line.
         let deadline = ops.shutdownDeadline()
-        let workload = LoginsWorkload(settings: logins)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if outputSettings != nil || engine.changelog != nil {
             services.append(

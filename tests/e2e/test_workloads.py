@@ -74,3 +74,51 @@ def test_check_against_a_database_says_what_it_would_change_or_why_it_cannot(edd
     missing = subprocess.run([eddy_bin, "workload", "check", str(ROOT / "workloads/orders.yaml"), "--db", str(tmp_path / "none.db")],
                              capture_output=True, text=True, timeout=30)
     assert missing.returncode == 1 and "there is no database at" in missing.stderr and not (tmp_path / "none.db").exists()
+
+
+def test_eddy_run_with_the_user_login_file_survives_kill9_exact_and_publishes(eddy_bin, broker_factory, tmp_path):
+    """`eddy run --workload workloads/user-login.yaml` (the changelog and the output on): kill -9 four times
+    while events stream in; at the end every message is counted once, failed ones kept with their bytes,
+    and every valid one published."""
+    import random
+    import signal
+    import time
+
+    import helpers
+
+    events = 20_000
+    broker = broker_factory(partitions=4)
+    db = tmp_path / "eddy.db"
+    workload = ("--workload", str(ROOT / "workloads/user-login.yaml"))
+    producer = subprocess.Popen(
+        [eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", str(events), "--rate", "1000", "--seed", "17",
+         "--bad-share", "0.05", "--log-level", "warning"], stdout=subprocess.DEVNULL)
+    chaos = random.Random(17)
+    service = None
+    try:
+        for kill in range(4):
+            log = tmp_path / f"eddy-{kill}.log"
+            service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *workload)
+            assert helpers.wait_for_log(log, "partitions assigned", timeout=60), log.read_text()[-2000:]
+            time.sleep(chaos.uniform(0.5, 2.0))
+            service.send_signal(signal.SIGKILL)
+            service.wait()
+        assert producer.wait(timeout=120) == 0
+        log = tmp_path / "eddy-last.log"
+        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *workload)
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+        helpers.wait_for_total(db, events, timeout=120)
+        assert "workload user-login from" in log.read_text()
+        messages = helpers.read_topic(broker.bootstrap, broker.topic)
+        assert helpers.stored_state(db) == helpers.expected_state(messages)
+        helpers.wait_until(lambda: helpers.outbox_pending(db) == 0, 60, "the outbox did not drain")
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+        published = helpers.read_topic(broker.bootstrap, "processed-output")
+        valid = helpers.expected_state(messages)[1]
+        assert {(m[0], m[1]) for m in messages if (m[0], m[1]) in valid} and len({m[2] for m in published}) == len(valid)
+    finally:
+        for process in (producer, service):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
