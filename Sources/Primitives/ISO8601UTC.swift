@@ -8,6 +8,7 @@ public enum ISO8601UTC {
     }
 
     /// Appends the text of `seconds` to `out`.
+    @inlinable
     public static func append(_ seconds: Int64, to out: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

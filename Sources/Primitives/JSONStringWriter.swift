@@ -2,6 +2,7 @@
 public enum JSONStringWriter {
     /// Appends `bytes` (UTF-8) as a JSON string (quotes and backslashes escaped, control characters as
     /// `\u00XX`, the rest as UTF-8) to `out`, or `null` when `bytes` is nil.
+    @inlinable
     public static func append(_ bytes: UnsafeRawBufferPointer?, to out: inout [UInt8]) {
         guard let bytes else {
             out += "null".utf8
@@ -23,7 +24,8 @@ public enum JSONStringWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
+    @usableFromInline
+    static func hexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }
