@@ -18,7 +18,10 @@ import Testing
         let workload = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), attributesPartitions: true, now: { 1_796_000_000 })
         let applied = try Store(path: folder.appendingPathComponent("applied.db").path)
         let rebuilt = try Store(path: folder.appendingPathComponent("rebuilt.db").path)
-        for store in [applied, rebuilt] { try Migrations.apply(to: store, workload: workload.migrations) }
+        for store in [applied, rebuilt] {
+            try Migrations.apply(to: store, workload: workload.migrations)
+            _ = try DeclaredMigrationPlan.migrate(workload.schemaTables, in: store, now: 1_796_000_000)
+        }
 
         var generator = LoginEventGenerator(seed: 12, badShare: 0.1, baseTime: 1_796_000_000)
         let changes = PartitionChanges()

@@ -50,6 +50,7 @@ import Testing
         let declared = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), now: { Self.clock })
         let declaredDB = try Store(path: folder.appendingPathComponent("declared.db").path)
         try Migrations.apply(to: declaredDB, workload: declared.migrations)
+        _ = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: declaredDB, now: Self.clock)
         let declaredFailures = try Self.run(declared, messages, into: declaredDB)
 
         #expect(builtInFailures.count > 500, "the stream has failures of every kind")
