@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRDB
+import Primitives
 import Store
 
 /// A workload read from a file: it stages each message as its ``WorkloadDefinition`` says and applies a
@@ -108,7 +109,7 @@ public struct DeclaredWorkload: Workload {
             if let cutoff, start < cutoff {
                 return WorkloadFailure(
                     errorClass: "late",
-                    reason: "the message's window \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(start)))) "
+                    reason: "the message's window \(ISO8601UTC.format(start)) "
                         + "of \(plan.aggregation.table) is older than it keeps; reprocess it after lengthening its retention or lateness"
                 )
             }

@@ -247,6 +247,13 @@ def test_very_large_and_odd_messages_are_kept_exact_and_eddy_keeps_going(eddy_bi
             service.wait()
 
 
+def send_one_by_one(producer, topic, first, count):
+    """Events u{first}.. of now, one produce request each: the mock trims a whole request that follows a large one."""
+    for i in range(first, first + count):
+        producer.send(topic, value=json.dumps({"user_id": f"u{i}", "timestamp": int(time.time())}).encode())
+        producer.flush(60)
+
+
 def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_factory, tmp_path):
     """Eddy is stopped while the broker's retention deletes messages it has not read (here the mock
     broker trimming a partition past about 5 MB): at the next start it goes on from the log's start, and
@@ -260,9 +267,7 @@ def test_messages_the_broker_deleted_unread_are_a_recorded_gap(eddy_bin, broker_
     producer = KafkaProducer(bootstrap_servers=broker.bootstrap, api_version=(2, 5), max_request_size=20_000_000)
 
     def send(first, count):
-        for i in range(first, first + count):
-            producer.send(broker.topic, value=json.dumps({"user_id": f"u{i}", "timestamp": int(time.time())}).encode())
-            producer.flush(60)  # one request each: the mock trims a whole request that follows a large one
+        send_one_by_one(producer, broker.topic, first, count)
 
     send(0, 100)
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, tmp_path / "first.log")
@@ -328,9 +333,7 @@ def test_messages_deleted_while_eddy_waits_are_a_recorded_gap_inside_a_batch(edd
     partition = TopicPartition(broker.topic, 0)
 
     def send(first, count):
-        for i in range(first, first + count):
-            producer.send(broker.topic, value=json.dumps({"user_id": f"u{i}", "timestamp": int(time.time())}).encode())
-            producer.flush(60)  # one request each: the mock trims a whole request that follows a large one
+        send_one_by_one(producer, broker.topic, first, count)
 
     service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log)
     shell = None
