@@ -108,8 +108,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The synthetic user-login stream: `eddy produce`, `eddy demo`, the tests and the benchmarks.
-        .target(name: "LoginGenerator", dependencies: ["Logins"]),
+        // The synthetic streams (user-login, orders): `eddy produce`, `eddy demo`, the tests and the benchmarks.
+        .target(name: "Generators", dependencies: ["Logins"]),
         .executableTarget(
             name: "eddy",
             dependencies: [
@@ -117,7 +117,7 @@ let package = Package(
                 "Engine",
                 "Kafka",
                 "Declared",
-                "LoginGenerator",
+                "Generators",
                 "Logins",
                 "Ops",
                 "Primitives",
@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         // `make bench-parser`: the login parser against Foundation's JSON parsers (not part of `make test`).
-        .executableTarget(name: "ParserBench", dependencies: ["LoginGenerator", "Logins"], path: "bench/ParserBench"),
+        .executableTarget(name: "ParserBench", dependencies: ["Generators", "Logins"], path: "bench/ParserBench"),
         // Test helpers shared by the JSON tests, the login parser's tests, the engine's tests and `make fuzz`.
         .target(name: "JSONTestSupport", dependencies: ["JSONScanning"], path: "Tests/JSONTestSupport"),
         .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning", "JSONTestSupport"]),
@@ -145,16 +145,16 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Store", "Kafka", "JSONTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "LoginGeneratorTests", dependencies: ["LoginGenerator", "Logins"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Logins"]),
         .testTarget(
             name: "DeclaredTests",
             dependencies: [
-                "Declared", "Engine", "JSONTestSupport", "LoginGenerator", "Logins", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "Declared", "Engine", "JSONTestSupport", "Generators", "Logins", "Store", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "LoginsTests",
-            dependencies: ["Logins", "LoginGenerator", "JSONTestSupport", "Store", "Engine", "Kafka"],
+            dependencies: ["Logins", "Generators", "JSONTestSupport", "Store", "Engine", "Kafka"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,9 +1,10 @@
 import Foundation
 import Kafka
-import LoginGenerator
+import Generators
 
-/// Produces synthetic user-login events to a topic at a bounded rate; shared by `eddy produce` and `eddy demo`.
+/// Produces synthetic events to a topic at a bounded rate; shared by `eddy produce` and `eddy demo`.
 struct GeneratorRun {
+    var stream = StreamKind.userLogin
     var topic: String
     var count: Int
     /// Events per second; 0 means as fast as the broker takes them.
@@ -26,14 +27,18 @@ struct GeneratorRun {
     /// - Parameter progress: called now and then with the number produced so far.
     /// - Throws: `KafkaError` when the broker refuses messages or does not acknowledge them in time.
     func run(producer: KafkaProducer, progress: (Int) -> Void = { _ in }) throws -> Summary {
-        var generator = LoginEventGenerator(seed: seed, badShare: badShare, baseTime: baseTime)
+        var generator: any SyntheticStream =
+            switch stream {
+            case .userLogin: LoginEventGenerator(seed: seed, badShare: badShare, baseTime: baseTime)
+            case .orders: OrderEventGenerator(seed: seed, badShare: badShare, baseTime: baseTime)
+            }
         var summary = Summary()
         let start = ContinuousClock.now
         for index in 0..<count {
-            let message = generator.next()
+            let message = generator.nextRecord()
             try producer.produce(topic: topic, key: message.key, value: message.value)
             summary.produced += 1
-            if !message.kind.isValid { summary.bad += 1 }
+            if !message.isValid { summary.bad += 1 }
             if index % 1000 == 999 {
                 producer.poll()
                 progress(summary.produced)

@@ -2,7 +2,7 @@ import Declared
 import Foundation
 import GRDB
 import Kafka
-import LoginGenerator
+import Generators
 import Store
 import Testing
 

@@ -1,6 +1,6 @@
 import Declared
 import Foundation
-import LoginGenerator
+import Generators
 import Logins
 import Store
 import Testing

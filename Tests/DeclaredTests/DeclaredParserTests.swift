@@ -2,7 +2,7 @@ import Declared
 import Engine
 import Foundation
 import JSONTestSupport
-import LoginGenerator
+import Generators
 import Logins
 import Testing
 

@@ -2,7 +2,7 @@ import Declared
 import Engine
 import Foundation
 import GRDB
-import LoginGenerator
+import Generators
 import Logins
 import Store
 import Testing

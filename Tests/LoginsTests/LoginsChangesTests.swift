@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Kafka
-import LoginGenerator
+import Generators
 import Store
 import Testing
 

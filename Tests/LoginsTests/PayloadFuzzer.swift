@@ -1,4 +1,4 @@
-import LoginGenerator
+import Generators
 
 /// Seeded random and mutated payloads: truncations, byte flips and insertions, wrong types, deep
 /// nesting, huge strings, invalid UTF-8 and odd escapes, mixed with plain generated events.

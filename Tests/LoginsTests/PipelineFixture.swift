@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import GRDB
 import Kafka
-import LoginGenerator
+import Generators
 import Logging
 import Store
 

@@ -1,4 +1,4 @@
-import LoginGenerator
+import Generators
 
 /// Generated message values laid end to end in one buffer, so that every parser reads the same bytes
 /// from the same memory and the measurement does not chase a million separate allocations.

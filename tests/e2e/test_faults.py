@@ -38,7 +38,8 @@ def test_a_foreign_writer_holding_the_lock_pauses_eddy_which_catches_up_exact(ed
         helpers.wait_until(lambda: helpers.committed_total(db) > 2_000, 60, "eddy committed nothing")
 
         shell = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        shell.stdin.write("BEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
+        # The shell waits for Eddy's own write to end (without .timeout it would fail to take the lock, and go on).
+        shell.stdin.write(".timeout 20000\nBEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
         shell.stdin.flush()
         held_at = time.monotonic()
         helpers.wait_until(lambda: "holds the write lock" in log.read_text(errors="replace"), 30,
@@ -342,7 +343,8 @@ def test_messages_deleted_while_eddy_waits_are_a_recorded_gap_inside_a_batch(edd
         send(0, 10)
         helpers.wait_for_total(db, 10, timeout=60)
         shell = subprocess.Popen(["sqlite3", str(db)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        shell.stdin.write("BEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
+        # The shell waits for Eddy's own write to end (without .timeout it would fail to take the lock, and go on).
+        shell.stdin.write(".timeout 20000\nBEGIN IMMEDIATE;\nUPDATE failed_messages SET reprocess = reprocess WHERE 0;\n")
         shell.stdin.flush()
         # One batch waits for the lock, the next one for it: the consumer thread polls nothing meanwhile,
         # and librdkafka fetches the 200 events after them into its queue.

@@ -1,4 +1,4 @@
-import LoginGenerator
+import Generators
 import Logins
 import Testing
 
