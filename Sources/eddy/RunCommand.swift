@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
             Consumes --topic as member of --group and keeps the results in --db (created and migrated when \
             needed). Each partition resumes at the offset stored in the database. SIGTERM or SIGINT commits \
             the batch in hand, commits offsets to Kafka, closes the consumer (a static member, EDDY_KAFKA_GROUP_INSTANCE_ID, keeps \
-            its partitions until session.timeout.ms), publishes what is left in the outbox and exits 0, all within --shutdown-timeout.
+            its partitions until session.timeout.ms), publishes what is left in the outbox and exits 0, all within --shutdown-timeout. \
+            With --workload, the file's topics and output topic replace --topic and --output-topic (--output-topic "" still \
+            turns the output off).
 
             Examples:
               eddy run --brokers kafka-1:9092 --group eddy --db /var/lib/eddy/eddy.db
@@ -29,13 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Retention") var retention: RetentionOptions
     @OptionGroup(title: "Output topic") var output: OutputOptions
     @OptionGroup(title: "Operations") var ops: OpsOptions
-    @Option(
-        help: ArgumentHelp(
-            """
-            A workload file (docs/workloads.md) to run instead of the built-in user-login workload: its topics and its output \
-            topic replace --topic and --output-topic (--output-topic "" still turns the output off). [env: EDDY_WORKLOAD]
-            """, valueName: "file"))
-    var workload: String = Env.string("EDDY_WORKLOAD", default: "")
+    @OptionGroup(title: "Workload") var workload: WorkloadOptions
     @Flag(help: "Flag every dead row of failed_messages for reprocessing at start. [env: EDDY_REPROCESS_FAILED]")
     var reprocessFailed: Bool = Env.bool("EDDY_REPROCESS_FAILED", default: false)
 
@@ -44,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        guard workload.isEmpty else { return try await runDeclared(logger: logger) }
+        if let definition = try workload.definition() { return try await runDeclared(definition, logger: logger) }
         let outputSettings = try output.settings(connection)
         let engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
         let logins = retention.logins(
@@ -56,13 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Runs the workload of the file `--workload` names.
-    private func runDeclared(logger: Logger) async throws {
-        let definition: WorkloadDefinition
-        do {
-            definition = try DefinitionReader.read(file: workload)
-        } catch {
-            throw CommandError(error.description)
-        }
+    private func runDeclared(_ definition: WorkloadDefinition, logger: Logger) async throws {
         var outputSettings = try output.settings(connection)
         if let declared = definition.output, let settings = outputSettings {
             outputSettings = OutputSettings(topic: declared.topic, kafka: settings.kafka, maxPending: settings.maxPending)
@@ -77,9 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         let declared = DeclaredWorkload(definition, attributesPartitions: engine.changelog != nil, publishes: outputSettings != nil)
         do {
             let summary = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: store, now: Int64(Date().timeIntervalSince1970))
-            logger.info("workload \(definition.name) from \(workload): \(summary.joined(separator: "; "))")
+            logger.info("workload \(definition.name) from \(workload.workload): \(summary.joined(separator: "; "))")
         } catch let error as DeclaredChangeError {
-            throw CommandError("\(workload): \(error)")
+            throw CommandError("\(workload.workload): \(error)")
         }
         try await serve(declared, store: store, engine: engine, output: outputSettings, logger: logger)
     }

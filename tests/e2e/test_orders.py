@@ -72,6 +72,18 @@ def test_orders_survive_kill9_exact_and_every_bad_order_is_accounted_for(eddy_bi
 
         audit = subprocess.run([eddy_bin, "audit", "--db", str(db), *ORDERS], capture_output=True, text=True, timeout=60)
         assert audit.returncode == 0 and "order_totals matches order_events" in audit.stdout, audit.stdout + audit.stderr
+        # A sum changed by hand: the audit names its window, group and measure, and exits 1.
+        with sqlite3.connect(db) as connection:
+            hour, currency, status, topic, partition = connection.execute(
+                "SELECT window_start, currency, status, topic, partition FROM order_totals ORDER BY orders DESC LIMIT 1").fetchone()
+            changed = connection.execute("UPDATE order_totals SET amount = amount + 7 WHERE (window_start, currency, status, topic, partition) "
+                                         "= (?, ?, ?, ?, ?)", (hour, currency, status, topic, partition)).rowcount
+            assert changed == 1
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db), *ORDERS], capture_output=True, text=True, timeout=60)
+        stamp = time.strftime("%Y-%m-%d %H:%M:00Z", time.gmtime(hour))
+        line = next((l for l in audit.stdout.splitlines() if l.startswith(stamp)), "")
+        assert audit.returncode == 1 and line.split()[2:5] == [currency, status, "amount"], audit.stdout + audit.stderr
+        assert int(line.split()[5]) == int(line.split()[6]) + 7 and "values that differ: 1," in audit.stdout
     finally:
         for process in (producer, service):
             if process and process.poll() is None:
