@@ -38,40 +38,23 @@ public enum DeclaredAudit {
         var reports: [Report] = []
         var skipped: [Skipped] = []
         for aggregation in definition.aggregations {
-            guard let events = definition.events else {
-                skipped.append(Skipped(table: aggregation.table, reason: "the file declares no events table to recompute it from"))
+            let recompute = AggregationRecompute(aggregation, definition)
+            if let reason = recompute.unavailable {
+                skipped.append(Skipped(table: aggregation.table, reason: reason))
                 continue
             }
-            let needed = [aggregation.time] + aggregation.groupBy + aggregation.measures.compactMap(\.field)
-            if let missing = needed.first(where: { !events.fields.contains($0) }) {
-                skipped.append(Skipped(table: aggregation.table, reason: "\(events.table) does not keep \(missing)"))
-                continue
-            }
-            reports.append(try audit(db, aggregation, definition, events: events.table, from: from))
+            reports.append(try audit(db, recompute, definition, from: from))
         }
         return (reports, skipped)
     }
 
-    private static func audit(_ db: Database, _ aggregation: Aggregation, _ definition: WorkloadDefinition, events: String, from: Int64?) throws -> Report {
+    private static func audit(_ db: Database, _ recompute: AggregationRecompute, _ definition: WorkloadDefinition, from: Int64?) throws -> Report {
         func field(_ name: String) -> DeclaredField { definition.fields.first { $0.name == name }! }
-        let window = aggregation.windowSeconds
-        let time = field(aggregation.time).column
-        let start = "(\(time) - ((\(time) % \(window)) + \(window)) % \(window))"
-        let groups = aggregation.groupBy.map(field)
-        // A group's missing value counts as its default, as the workload counts it.
-        var arguments: [DatabaseValue] = [from.databaseValue]
-        let recomputedGroups = groups.enumerated().map { index, group -> String in
-            arguments.append(group.defaultValue.flatMap { DeclaredValue(default: $0, of: group) }?.databaseValue ?? .null)
-            return "coalesce(\(group.column), ?\(index + 2)) AS g\(index)"
-        }
-        let recomputedMeasures = aggregation.measures.enumerated().map { index, measure -> String in
-            switch measure.kind {
-            case .count: "count(*) AS m\(index)"
-            case .sum(let name): "coalesce(sum(\(field(name).column)), 0) AS m\(index)"
-            case .min(let name): "min(\(field(name).column)) AS m\(index)"
-            case .max(let name): "max(\(field(name).column)) AS m\(index)"
-            }
-        }
+        let aggregation = recompute.aggregation
+        let events = recompute.events!
+        let table = aggregation.table
+        let (start, window) = (recompute.windowStart, aggregation.windowSeconds)
+        let recomputed = recompute.select(where: "\(start) >= (SELECT low FROM bounds)", firstParameter: 2)
         let storedMeasures = aggregation.measures.enumerated().map { index, measure -> String in
             switch measure.kind {
             case .count, .sum: "sum(\(measure.name)) AS m\(index)"
@@ -79,25 +62,22 @@ public enum DeclaredAudit {
             case .max: "max(\(measure.name)) AS m\(index)"
             }
         }
-        let groupNames = groups.indices.map { "g\($0)" }
-        let groupBy = (["w"] + groupNames).joined(separator: ", ")
-        let table = aggregation.table
+        let groupNames = recompute.groupNames
+        let arguments = StatementArguments([from.databaseValue] + recomputed.arguments)
         let sql = """
             WITH bounds AS (
                 SELECT max((SELECT min(\(start)) + \(window) FROM \(events)), (SELECT min(\(aggregation.windowColumn)) FROM \(table)),
                            coalesce(?1, -9223372036854775807)) AS low
             ),
-            recomputed AS (
-                SELECT \(start) AS w\(recomputedGroups.map { ", " + $0 }.joined()), \(recomputedMeasures.joined(separator: ", "))
-                FROM \(events), bounds WHERE \(start) >= low GROUP BY \(groupBy)
-            ),
+            recomputed AS (\(recomputed.sql)),
             stored AS (
-                SELECT \(aggregation.windowColumn) AS w\(groups.enumerated().map { ", \($1.column) AS g\($0)" }.joined()), \(storedMeasures.joined(separator: ", "))
-                FROM \(table), bounds WHERE \(aggregation.windowColumn) >= low AND \(aggregation.windowColumn) <= (SELECT max(\(time)) FROM \(events))
-                GROUP BY \(groupBy)
+                SELECT \(aggregation.windowColumn) AS w\(recompute.groups.enumerated().map { ", \($1.column) AS g\($0)" }.joined()), \(storedMeasures.joined(separator: ", "))
+                FROM \(table), bounds WHERE \(aggregation.windowColumn) >= low
+                    AND \(aggregation.windowColumn) <= (SELECT max(\(field(aggregation.time).column)) FROM \(events))
+                GROUP BY \((["w"] + groupNames).joined(separator: ", "))
             )
             """
-        let windows = try Int.fetchOne(db, sql: sql + " SELECT count(*) FROM (SELECT w FROM recomputed UNION SELECT w FROM stored)", arguments: StatementArguments(arguments)) ?? 0
+        let windows = try Int.fetchOne(db, sql: sql + " SELECT count(*) FROM (SELECT w FROM recomputed UNION SELECT w FROM stored)", arguments: arguments) ?? 0
         let joined = (["w"] + groupNames).map { "s.\($0) IS r.\($0)" }.joined(separator: " AND ")
         let measures = aggregation.measures.indices.map { "s.m\($0) AS s\($0), r.m\($0) AS r\($0)" }.joined(separator: ", ")
         let differs = aggregation.measures.enumerated().map { index, measure -> String in
@@ -113,7 +93,7 @@ public enum DeclaredAudit {
                 WHERE \(differs)
                 ORDER BY 1\(groupNames.indices.map { ", \($0 + 2)" }.joined())
                 """,
-            arguments: StatementArguments(arguments)
+            arguments: arguments
         )
         var differences: [Difference] = []
         for row in rows {

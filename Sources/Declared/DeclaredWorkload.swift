@@ -71,6 +71,10 @@ public struct DeclaredWorkload: Workload {
     public var schemaTables: DeclaredSchema { schema }
     public var partitionedTables: [PartitionedTable] { schema.partitionedTables }
 
+    public func forget(_ db: Database, topic: String, partition: Int32) throws -> String? {
+        try SharedRowsRemoval.takeOut(db, definition, topic: topic, partition: partition)
+    }
+
     public var retentionRules: [RetentionRule] {
         var rules: [RetentionRule] = []
         if let events = definition.events, let eventTime {

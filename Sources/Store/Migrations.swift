@@ -23,9 +23,12 @@ public enum Migrations {
     /// - Returns: the names of the migrations this call applied, in the order they ran.
     /// - Throws: `StoreError` when a migration fails (it is rolled back; those before it stay), when a
     ///   workload migration has the name of another one, or when the database records a migration that
-    ///   is neither the engine's nor the workload's (a newer eddy, or another workload, wrote it).
+    ///   is neither the engine's nor the workload's (a newer eddy, or another workload, wrote it), nor one
+    ///   of `alsoKnown`.
+    ///   - alsoKnown: migrations the database may record although this call does not run them: the
+    ///     built-in workload's, whose tables a workload file that declares them takes as they are.
     @discardableResult
-    public static func apply(to store: Store, workload: [Migration]) throws(StoreError) -> [String] {
+    public static func apply(to store: Store, workload: [Migration], alsoKnown: [Migration] = []) throws(StoreError) -> [String] {
         let names = Self.names(workload: workload)
         let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         guard repeated.isEmpty else {
@@ -40,7 +43,7 @@ public enum Migrations {
         }
         do {
             let applied = try store.pool.read { try migrator.appliedIdentifiers($0) }
-            let unknown = applied.subtracting(names)
+            let unknown = applied.subtracting(names).subtracting(alsoKnown.map(\.name))
             guard unknown.isEmpty else {
                 throw StoreError(
                     "the database \(store.path) has migrations this eddy does not know (\(unknown.sorted().joined(separator: ", "))): "

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logins
 import Store
 
 /// Which database file to use.
@@ -10,8 +9,6 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database and applies pending migrations: the engine's and the Logins workload's.
     /// - Parameter maxBytes: the largest the file may grow; `nil` for no limit.
     func openMigrated(maxBytes: Int64? = nil) throws -> Store {
-        let store = try Store(path: db, maxBytes: maxBytes)
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
-        return store
+        try MigratedStore.builtIn(db, maxBytes: maxBytes).store
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Declared
 import Engine
 import GRDB
 import Kafka
@@ -44,6 +45,7 @@ struct MirrorCommand: AsyncParsableCommand {
     @Option(help: "Address of /healthz, /readyz and /metrics (host:port), or off. [env: EDDY_HTTP]")
     var http: String = Env.string("EDDY_HTTP", default: "127.0.0.1:8081")
 
+    @OptionGroup(title: "Workload") var workload: WorkloadOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -64,12 +66,13 @@ struct MirrorCommand: AsyncParsableCommand {
         let settings = ChangelogSettings(
             topic: changelogTopic.isEmpty ? ChangelogSettings.defaultTopic(group: group) : changelogTopic, kafka: kafka
         )
-        let store = try Store(path: db)
-        try Migrations.apply(to: store, workload: LoginsMigrations.all)
+        let definition = try workload.definition()
+        let store = try workload.openMigrated(db, for: definition).store
         try MirrorFile.claim(store)
         let registry = MetricsBackend.bootstrapPrometheus()
         let stats = EngineStats()
-        let mirror = ChangelogMirror(settings: settings, store: store, tables: LoginsWorkload().partitionedTables, stats: stats, logger: logger)
+        let tables = definition.map { DeclaredWorkload($0).partitionedTables } ?? LoginsWorkload().partitionedTables
+        let mirror = ChangelogMirror(settings: settings, store: store, tables: tables, stats: stats, logger: logger)
         // A failing service shuts the other down gracefully: cancelled, the HTTP server logs errors of
         // its own that read like the cause.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: mirror, failureTerminationBehavior: .gracefullyShutdownGroup)]

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Declared
 import Engine
 import Foundation
 import Kafka
 import Logins
+import Store
 
 struct OffsetsResetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +12,7 @@ struct OffsetsResetCommand: ParsableCommand {
         abstract: "Make a partition resume at an offset, dropping its rows; recorded in offset_resets.",
         discussion: """
             Run it while `eddy run` is stopped. The partition's rows (login_events, login_counts, \
-            failed_messages) are dropped in the same transaction, and its stored events are taken out of the \
+            failed_messages; with --workload, the file's tables) are dropped in the same transaction, and its stored events are taken out of the \
             counts kept for all partitions together: they came from the old log, whose offsets the new one \
             reuses, and would be counted twice or collide. Unsent output made from them still \
             goes out. With the changelog on, the partition starts over in the changelog topic too (a new line \
@@ -23,6 +25,8 @@ struct OffsetsResetCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup(title: "Workload") var workload: WorkloadOptions
 
     @Option(help: "The source topic. [env: EDDY_TOPIC]")
     var topic: String = Env.string("EDDY_TOPIC", default: "user-login")
@@ -42,10 +46,19 @@ struct OffsetsResetCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CommandError("there is no database at \(database.db): --db names the file `eddy run` writes")
         }
-        let store = try database.openMigrated()
+        let definition = try workload.definition()
+        let store = try workload.openMigrated(database.db, for: definition).store
         defer { try? store.close() }
         let target = TopicPartition(topic: topic, partition: partition)
-        let outcome = try OffsetReset(store: store, workload: LoginsWorkload()).reset(target, to: to, now: UTCTime.now)
+        if let definition {
+            try reset(target, of: DeclaredWorkload(definition), in: store)
+        } else {
+            try reset(target, of: LoginsWorkload(), in: store)
+        }
+    }
+
+    private func reset<W: Workload>(_ target: TopicPartition, of workload: W, in store: Store) throws {
+        let outcome = try OffsetReset(store: store, workload: workload).reset(target, to: to, now: UTCTime.now)
         let before = outcome.previous.map { "from \($0) " } ?? "(no offset was stored) "
         print("\(target) resumes \(before)at \(to) now; \(outcome.rowsDropped) rows of it dropped; recorded in offset_resets")
         if let left = outcome.left { print("note: \(left)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Declared
 import Engine
 import Foundation
 import Logins
@@ -10,7 +11,8 @@ struct PruneCommand: ParsableCommand {
         abstract: "Apply the retention policies once and report what was removed.",
         discussion: """
             `eddy run` prunes continuously in small steps; this runs the same steps until nothing expired is \
-            left, with the same --retain-* options, and returns the freed space to the file system.
+            left, with the same --retain-* options, and returns the freed space to the file system. With --workload, the \
+            file's tables keep what the file says (its `retention`), and --retain-events and --retain-counts are not used.
 
             Example:
               eddy prune --db /var/lib/eddy/eddy.db --retain-events 3d
@@ -19,11 +21,14 @@ struct PruneCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup(title: "Retention") var retention: RetentionOptions
+    @OptionGroup(title: "Workload") var workload: WorkloadOptions
     @OptionGroup(title: "Configuration") var configFile: ConfigFileOptions
 
     func run() throws {
-        let store = try database.openMigrated()
-        let rules = LoginsWorkload(settings: retention.logins(publishes: false)).retentionRules + retention.settings.engineRules
+        let definition = try workload.definition()
+        let store = try workload.openMigrated(database.db, for: definition).store
+        let workloadRules = definition.map { DeclaredWorkload($0).retentionRules } ?? LoginsWorkload(settings: retention.logins(publishes: false)).retentionRules
+        let rules = workloadRules + retention.settings.engineRules
         let pruner = Pruner(store: store, rules: rules, settings: retention.settings, now: { Int64(Date().timeIntervalSince1970) })
         let removed = try pruner.pruneAll()
         var table = TextTable(headers: ["TABLE", "RETENTION", "ROWS REMOVED"], rightAligned: [2])

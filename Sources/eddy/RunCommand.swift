@@ -62,15 +62,10 @@ struct RunCommand: AsyncParsableCommand {
         var engine = try processing.engineConfiguration(connection, retention: retention.settings, output: outputSettings)
         engine.topics = definition.topics
         if processing.checkDatabase { try Store.quickCheck(processing.database.db) }
-        let store = try Store(path: processing.database.db, maxBytes: processing.maxDatabaseSize.bytes)
-        try Migrations.apply(to: store, workload: [])
+        let opened = try workload.openMigrated(processing.database.db, for: definition, maxBytes: processing.maxDatabaseSize.bytes)
+        let store = opened.store
+        logger.info("workload \(definition.name) from \(workload.workload): \(opened.tables.joined(separator: "; "))")
         let declared = DeclaredWorkload(definition, attributesPartitions: engine.changelog != nil, publishes: outputSettings != nil)
-        do {
-            let summary = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: store, now: Int64(Date().timeIntervalSince1970))
-            logger.info("workload \(definition.name) from \(workload.workload): \(summary.joined(separator: "; "))")
-        } catch let error as DeclaredChangeError {
-            throw CommandError("\(workload.workload): \(error)")
-        }
         try await serve(declared, store: store, engine: engine, output: outputSettings, logger: logger)
     }
 

@@ -19,4 +19,11 @@ struct WorkloadOptions: ParsableArguments {
             throw CommandError(error.description)
         }
     }
+
+    /// Opens the database at `path` with its tables up to date for `definition`'s workload, the built-in
+    /// one when `definition` is nil (``MigratedStore``).
+    func openMigrated(_ path: String, for definition: WorkloadDefinition?, maxBytes: Int64? = nil) throws -> MigratedStore {
+        guard let definition else { return try MigratedStore.builtIn(path, maxBytes: maxBytes) }
+        return try MigratedStore.declared(path, definition, file: workload, maxBytes: maxBytes)
+    }
 }

@@ -28,22 +28,29 @@ def stored_orders(db):
 
 
 def test_orders_survive_kill9_exact_and_every_bad_order_is_accounted_for(eddy_bin, broker_factory, tmp_path):
-    """30,000 orders (10 % bad of every kind, late ones too) while eddy is killed -9 four times: the hourly
-    totals, the events and the failed rows equal what the rules say of the topic, each failed row with the
-    message's exact bytes; `eddy audit` recomputes the totals from order_events and finds them equal."""
+    """30,000 orders (10 % bad of every kind, late ones too) while eddy is killed -9 four times, each time
+    started on the other of two databases (the partitions' state comes back through the changelog): the
+    hourly totals, the events and the failed rows equal what the rules say of the topic, each failed row with
+    the message's exact bytes; `eddy mirror --workload` keeps the same totals; `eddy audit` recomputes the
+    totals from order_events and finds them equal, and names a sum changed by hand."""
     orders = 30_000
     broker = broker_factory(partitions=4, topic="orders")
     db = tmp_path / "eddy.db"
+    databases = (db, tmp_path / "other.db")
+    cluster_db = tmp_path / "cluster.db"
     started = int(time.time())
     producer = subprocess.Popen(
         [eddy_bin, "produce", "--brokers", broker.bootstrap, "--stream", "orders", "--count", str(orders), "--rate", "1500",
          "--seed", "23", "--bad-share", "0.1", "--log-level", "warning"], stdout=subprocess.PIPE, text=True)
+    with open(tmp_path / "mirror.log", "ab") as log:
+        mirror = subprocess.Popen([eddy_bin, "mirror", "--brokers", broker.bootstrap, "--group", "e2e", "--db", str(cluster_db),
+                                   "--http", "off", *ORDERS], stdout=log, stderr=log)
     chaos = random.Random(23)
     service = None
     try:
         for kill in range(4):
             log = tmp_path / f"eddy-{kill}.log"
-            service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *ORDERS)
+            service = helpers.run_eddy(eddy_bin, broker.bootstrap, databases[kill % 2], log, *ORDERS)
             assert helpers.wait_for_log(log, "partitions assigned", timeout=60), log.read_text()[-2000:]
             time.sleep(chaos.uniform(0.5, 2.5))
             service.send_signal(signal.SIGKILL)
@@ -64,6 +71,9 @@ def test_orders_survive_kill9_exact_and_every_bad_order_is_accounted_for(eddy_bi
         assert stored_valid == valid, "order_events holds exactly the valid orders"
         assert stored_failed == failed, "failed_messages holds exactly the bad orders, each with its class"
         assert stored_totals == totals, "the hourly totals are exact"
+        helpers.wait_until(lambda: stored_orders(cluster_db)[0] == totals, 60,
+                           lambda: f"eddy mirror's totals are not the cluster's: {(tmp_path / 'mirror.log').read_text()[-1500:]}")
+        assert mirror.poll() is None, "eddy mirror stopped"
         by_offset = {(p, o): v for p, o, v in messages}
         assert all(payloads[key] == by_offset[key] for key in failed), "each failed row keeps the message's exact bytes"
         classes = collections.Counter(failed.values())
@@ -85,7 +95,87 @@ def test_orders_survive_kill9_exact_and_every_bad_order_is_accounted_for(eddy_bi
         assert audit.returncode == 1 and line.split()[2:5] == [currency, status, "amount"], audit.stdout + audit.stderr
         assert int(line.split()[5]) == int(line.split()[6]) + 7 and "values that differ: 1," in audit.stdout
     finally:
-        for process in (producer, service):
+        for process in (producer, service, mirror):
             if process and process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_offsets_reset_takes_a_partitions_orders_out_of_the_shared_totals(eddy_bin, broker_factory, tmp_path):
+    """Changelog off (the totals are kept for every partition together): `eddy offsets reset --workload` drops
+    partition 1's rows and takes what its stored events added out of the shared counts and sums, says that a
+    largest value cannot be taken back, and `eddy prune --workload` applies the file's retention; eddy then
+    reads the partition again and the totals are exact."""
+    broker = broker_factory(partitions=2, topic="orders")
+    db = tmp_path / "eddy.db"
+    started = int(time.time())
+    produced = subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--stream", "orders", "--count", "4000",
+                               "--seed", "29", "--bad-share", "0.05", "--log-level", "warning"], capture_output=True, text=True, timeout=120)
+    assert produced.returncode == 0, produced.stderr
+
+    def run_until_done():
+        log = tmp_path / "eddy.log"
+        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--changelog-topic", "off", *ORDERS)
+        try:
+            helpers.wait_for_total(db, 4000, timeout=90)
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=30) == 0
+        finally:
+            if service.poll() is None:
+                service.kill()
+                service.wait()
+
+    run_until_done()
+    messages = helpers.read_topic(broker.bootstrap, "orders")
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT DISTINCT topic, partition FROM order_totals").fetchall() == [("", -1)]
+    reset = subprocess.run([eddy_bin, "offsets", "reset", "--db", str(db), "--topic", "orders", "--partition", "1", "--to", "0", *ORDERS],
+                           capture_output=True, text=True, timeout=60)
+    assert reset.returncode == 0, reset.stderr
+    assert "orders[1] resumes from" in reset.stdout and "order_totals keeps the values of largest" in reset.stdout, reset.stdout
+
+    def counts_and_sums(totals):
+        return {key: value[:2] for key, value in totals.items()}
+    kept = order_rules.expected_totals([m for m in messages if m[0] == 0], now=started)
+    assert counts_and_sums(stored_orders(db)[0]) == counts_and_sums(kept[0]), "only partition 0's orders are counted"
+    assert stored_orders(db)[1] == kept[1]
+
+    pruned = subprocess.run([eddy_bin, "prune", "--db", str(db), *ORDERS], capture_output=True, text=True, timeout=60)
+    assert pruned.returncode == 0 and [line.split()[:2] for line in pruned.stdout.splitlines()[1:3]] == [["order_events", "30d"], ["order_totals", "400d"]], pruned.stdout
+
+    run_until_done()
+    totals, valid, failed = order_rules.expected_totals(messages, now=started)
+    assert stored_orders(db)[:3] == (totals, valid, failed)
+
+
+def test_a_database_of_the_built_in_workload_runs_on_with_the_user_login_file(eddy_bin, broker_factory, tmp_path):
+    """A database first written by the built-in workload is taken as it is by `--workload
+    workloads/user-login.yaml`, which goes on exact; the built-in workload refuses a database a file made,
+    and says to give the file."""
+    broker = broker_factory(partitions=2)
+    db = tmp_path / "eddy.db"
+
+    def produce_and_consume(seed, total, *workload):
+        assert subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "3000", "--seed", str(seed),
+                               "--log-level", "warning"], capture_output=True, timeout=120).returncode == 0
+        log = tmp_path / "eddy.log"
+        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *workload)
+        try:
+            assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
+            helpers.wait_for_total(db, total, timeout=90)
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=30) == 0, log.read_text()[-1500:]
+        finally:
+            if service.poll() is None:
+                service.kill()
+                service.wait()
+
+    produce_and_consume(31, 3000)
+    produce_and_consume(32, 6000, "--workload", str(ROOT / "workloads/user-login.yaml"))
+    assert helpers.stored_state(db) == helpers.expected_state(helpers.read_topic(broker.bootstrap, broker.topic))
+
+    made = tmp_path / "made-by-file.db"
+    assert subprocess.run([eddy_bin, "migrate", "--db", str(made), "--workload", str(ROOT / "workloads/user-login.yaml")],
+                          capture_output=True, timeout=60).returncode == 0
+    refused = subprocess.run([eddy_bin, "migrate", "--db", str(made)], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "was made by a workload file" in refused.stderr and "--workload" in refused.stderr, refused.stderr
