@@ -29,6 +29,8 @@ RUN apt-get update \
     && chown eddy /var/lib/eddy
 COPY --from=build /usr/local/bin/eddy /usr/local/bin/eddy
 COPY LICENSE /usr/share/doc/eddy/LICENSE
+# The example workload files: eddy run --workload /usr/share/eddy/workloads/orders.yaml
+COPY workloads /usr/share/eddy/workloads
 USER 10001
 WORKDIR /var/lib/eddy
 ENV EDDY_DB=/var/lib/eddy/eddy.db \

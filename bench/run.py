@@ -11,6 +11,10 @@ measures on that topic, one system after the other:
               that run's state: how fast a new owner restores partitions;
   cost        the changelog's cost: `--cost-pairs` pairs per mode (output off, counts only) of a
               changelog-off and a changelog-on run back to back; each pair's ratio and their median;
+  declared    the user-login workload declared in workloads/user-login.yaml against the built-in Swift
+              one: `--workload-pairs` pairs per mode (output off, output on) back to back, as for cost;
+  orders      workloads/orders.yaml on its own topic of `eddy produce --stream orders`, with its own raw
+              kcat baseline;
   quix        Quix Streams computing the same per-minute counts, exactly-once and at-least-once
               (bench/quix_peer.py, in the virtual environment of bench/requirements.txt).
 For each: steady events/s (from the first message or committed batch, so after the group join), the
@@ -35,7 +39,10 @@ sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
 from helpers import committed_total as committed, free_port, outbox_pending  # noqa: E402  (the e2e tests' helpers)
 
 TOPIC = "user-login"
+ORDERS_TOPIC = "orders"
 OUTPUT_TOPIC = "processed-output"
+WORKLOADS = HERE.parent / "workloads"
+DECLARED = ["--workload", str(WORKLOADS / "user-login.yaml")]
 QUIX_GROUPS = {"exactly-once": "bench-quix-eos", "at-least-once": "bench-quix-alo"}
 POLL_SECONDS = 0.02
 
@@ -55,20 +62,20 @@ def start_broker(topics):
     return broker, broker.stdout.readline().strip()
 
 
-def produce(eddy, bootstrap, events, bad_share, linger_ms):
-    """`eddy produce`: the synthetic user-login events, `bad_share` of them bad, in producer batches
-    filled for up to `linger_ms`. The mock broker answers a fetch with one producer batch per partition
-    where a real broker sends up to max.partition.fetch.bytes of them, so the batch size decides how
-    many partitions one of Eddy's batches spans (bench/README.md)."""
-    subprocess.run([eddy, "produce", "--brokers", bootstrap, "--topic", TOPIC, "--count", str(events),
+def produce(eddy, bootstrap, events, bad_share, linger_ms, stream="user-login", topic=TOPIC):
+    """`eddy produce`: the synthetic user-login events (or orders), `bad_share` of them bad, in producer
+    batches filled for up to `linger_ms`. The mock broker answers a fetch with one producer batch per
+    partition where a real broker sends up to max.partition.fetch.bytes of them, so the batch size decides
+    how many partitions one of Eddy's batches spans (bench/README.md)."""
+    subprocess.run([eddy, "produce", "--brokers", bootstrap, "--topic", topic, "--stream", stream, "--count", str(events),
                     "--bad-share", str(bad_share), "--log-level", "warning"], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "EDDY_KAFKA_LINGER_MS": str(linger_ms)})
 
 
-def raw_consume(bootstrap, expected):
+def raw_consume(bootstrap, expected, topic=TOPIC):
     """kcat, a C librdkafka consumer reading to the end of every partition; steady from its first output."""
     started = time.monotonic()
-    kcat = subprocess.Popen(["kcat", "-C", "-b", bootstrap, "-t", TOPIC, "-o", "beginning", "-e", "-q", "-f", "%o\n"],
+    kcat = subprocess.Popen(["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%o\n"],
                             stdout=subprocess.PIPE)
     first, first_count, count = None, 0, 0
     while chunk := kcat.stdout.read1(1 << 16):
@@ -136,9 +143,12 @@ def commit_latency(metrics):
 
 
 def logins_counted(db):
-    """SUM(logins) of login_counts: the valid events eddy counted."""
+    """SUM(logins) of login_counts: the valid events eddy counted; for the orders workload, SUM(orders) of
+    order_totals."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
-        return connection.execute("SELECT COALESCE(SUM(logins), 0) FROM login_counts").fetchone()[0]
+        orders = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'order_totals'").fetchone()
+        table, column = ("order_totals", "orders") if orders else ("login_counts", "logins")
+        return connection.execute(f"SELECT COALESCE(SUM({column}), 0) FROM {table}").fetchone()[0]
 
 
 def knows_option(eddy, option, command="run"):
@@ -214,6 +224,8 @@ def eddy_variants():
         ("eddy-counts-only", "eddy run, counts only (no login_events)", counts_only, False),
         ("eddy-changelog", "eddy run, output off, changelog on", off, True),
         ("eddy-counts-only-changelog", "eddy run, counts only, changelog on", counts_only, True),
+        ("eddy-declared-outbox-off", "declared user-login.yaml, output topic off", DECLARED + off, False),
+        ("eddy-declared-outbox-on", "declared user-login.yaml, output topic on", DECLARED + ["--output-topic", OUTPUT_TOPIC], False),
     ]
 
 
@@ -222,59 +234,68 @@ def variant_arguments(binary, extra, changelog):
     measured as a baseline may lack the changelog or --store-events)."""
     if "--store-events" in extra and not knows_option(binary, "--store-events"):
         return None
+    if "--workload" in extra and not knows_option(binary, "--workload"):
+        return None
     if not knows_option(binary, "--changelog-topic"):
         return None if changelog else extra
     return extra if changelog else extra + ["--changelog-topic", "off"]
 
 
 def cost_pairs(pairs):
-    """(name of the pair's changelog-off run, of its changelog-on run, extra arguments, mode) of every
-    pair measuring the changelog's cost."""
-    return [(f"eddy-cost{i}-{mode}-off", f"eddy-cost{i}-{mode}-on", extra, mode)
+    """(name of the pair's changelog-off run, its arguments, name of its changelog-on run, its arguments, mode)
+    of every pair measuring the changelog's cost."""
+    return [(f"eddy-cost{i}-{mode}-off", extra + ["--changelog-topic", "off"], f"eddy-cost{i}-{mode}-on", extra, mode)
             for i in range(1, pairs + 1)
             for mode, extra in (("output-off", ["--output-topic", ""]),
                                 ("counts-only", ["--output-topic", "", "--store-events", "false"]))]
 
 
+def workload_pairs(pairs):
+    """(name of the built-in workload's run, its arguments, name of the declared one's, its arguments, mode)
+    of every pair comparing the user-login workload in Swift with workloads/user-login.yaml, changelog off."""
+    return [(f"eddy-builtin{i}-{mode}", extra, f"eddy-declared{i}-{mode}", DECLARED + extra, mode)
+            for i in range(1, pairs + 1)
+            for mode, extra in (("output-off", ["--output-topic", "", "--changelog-topic", "off"]),
+                                ("output-on", ["--output-topic", OUTPUT_TOPIC, "--changelog-topic", "off"]))]
+
+
 def changelog_topics(partitions, pairs, baseline):
     """The changelog topic of every changelog-on run's group (a baseline's runs too), {name: partitions}."""
     names = [name for name, _, _, on in eddy_variants() if on]
-    names += [f"baseline-{name}" for name in names if baseline] + [on for _, on, _, _ in cost_pairs(pairs)]
+    names += [f"baseline-{name}" for name in names if baseline] + [on for _, _, on, _, _ in cost_pairs(pairs)]
     return {f"bench-{name}-changelog": partitions for name in names}
 
 
-def measure_changelog_cost(eddy, bootstrap, events, logdir, pairs):
-    """The changelog's cost as the median of `pairs` ratios (changelog on / off), each of two runs back to
-    back, the order alternating: runs minutes apart on this machine differ by ±15 %, more than the cost
-    the budget allows, so one run of each says little."""
-    if pairs == 0 or not knows_option(eddy, "--changelog-topic"):
-        return []
+def measure_pairs(eddy, bootstrap, events, logdir, what, pairs):
+    """Each pair's two runs (a base and a variant) back to back, the order alternating from pair to pair:
+    runs minutes apart on this machine differ by ±15 %, more than the differences measured, so one run of
+    each says little. Returns each pair's rates and its ratio (variant / base)."""
     results = []
-    with tempfile.TemporaryDirectory(prefix="eddy-bench-cost-") as workdir:
-        for index, (off_name, on_name, extra, mode) in enumerate(cost_pairs(pairs)):
-            runs = [(off_name, extra + ["--changelog-topic", "off"]), (on_name, extra)]
+    with tempfile.TemporaryDirectory(prefix="eddy-bench-pairs-") as workdir:
+        for index, (base_name, base_arguments, variant_name, variant_arguments, mode) in enumerate(pairs):
+            runs = [(base_name, base_arguments), (variant_name, variant_arguments)]
             rates = {}
             for name, arguments in (runs if (index // 2) % 2 == 0 else reversed(runs)):
-                print(f"changelog cost, {mode}: {name}...", flush=True)
+                print(f"{what}, {mode}: {name}...", flush=True)
                 rates[name] = eddy_run(eddy, bootstrap, events, pathlib.Path(workdir), logdir, name, arguments)
-            if rates[off_name]["valid_counted"] != rates[on_name]["valid_counted"]:
-                sys.exit(f"the changelog cost pair counted different numbers of valid events: {rates}")
-            results.append({"system": on_name.removesuffix("-on"), "mode": mode, "valid_counted": rates[on_name]["valid_counted"],
-                            "off_events_per_second": rates[off_name]["events_per_second"],
-                            "on_events_per_second": rates[on_name]["events_per_second"],
-                            "on_peak_rss_mb": rates[on_name]["peak_rss_mb"],
-                            "ratio": rates[on_name]["events_per_second"] / rates[off_name]["events_per_second"]})
+            if rates[base_name]["valid_counted"] != rates[variant_name]["valid_counted"]:
+                sys.exit(f"the {what} pair counted different numbers of valid events: {rates}")
+            results.append({"system": variant_name, "mode": mode, "valid_counted": rates[variant_name]["valid_counted"],
+                            "base_events_per_second": rates[base_name]["events_per_second"],
+                            "variant_events_per_second": rates[variant_name]["events_per_second"],
+                            "variant_peak_rss_mb": rates[variant_name]["peak_rss_mb"],
+                            "ratio": rates[variant_name]["events_per_second"] / rates[base_name]["events_per_second"]})
     return results
 
 
-def print_changelog_cost(pairs):
-    """One line per mode: each pair's ratio (changelog on / off) and their median."""
+def print_pairs(what, pairs):
+    """One line per mode: each pair's ratio (variant / base) and their median."""
     for mode in dict.fromkeys(pair["mode"] for pair in pairs):
         ratios = sorted(pair["ratio"] for pair in pairs if pair["mode"] == mode)
-        rss = max(pair["on_peak_rss_mb"] for pair in pairs if pair["mode"] == mode)
+        rss = max(pair["variant_peak_rss_mb"] for pair in pairs if pair["mode"] == mode)
         listed = ", ".join(f"{pair['ratio']:.2f}" for pair in pairs if pair["mode"] == mode)
-        print(f"changelog on / off, {mode}, {len(ratios)} pairs back to back: {listed}; "
-              f"median {statistics.median(ratios):.2f}; peak RSS on {rss:.0f}MB")
+        print(f"{what}, {mode}, {len(ratios)} pairs back to back: {listed}; "
+              f"median {statistics.median(ratios):.2f}; peak RSS {rss:.0f}MB")
 
 
 def mirror_restore(eddy, bootstrap, group, valid_events, workdir, logdir):
@@ -398,7 +419,7 @@ def measure_eddy(eddy, bootstrap, events, logdir, baseline=None, alone=None):
             for prefix, title, binary in binaries:
                 arguments = variant_arguments(binary, extra, changelog)
                 if arguments is None:
-                    print(f"notice: {binary} has no changelog; skipping {label}", flush=True)
+                    print(f"notice: {binary} cannot run {label}; skipping it", flush=True)
                     continue
                 print(f"{title}{label}...", flush=True)
                 rows.append({"system": prefix + name, "label": title + label,
@@ -413,6 +434,19 @@ def measure_eddy(eddy, bootstrap, events, logdir, baseline=None, alone=None):
             valid = next(row["valid_counted"] for row in rows if row["system"] == "eddy-changelog")
             rows.append(mirror_restore(eddy, bootstrap, "bench-eddy-changelog", valid, pathlib.Path(workdir), logdir))
     return rows
+
+
+def measure_orders(eddy, bootstrap, orders, logdir):
+    """workloads/orders.yaml on the orders topic: kcat's rate on it, then `eddy run --workload`'s."""
+    print("raw: kcat on the orders topic...", flush=True)
+    raw = {"system": "raw-orders", "label": "raw librdkafka consumer (kcat), orders", "baseline": "raw-orders",
+           **raw_consume(bootstrap, orders, ORDERS_TOPIC)}
+    print("eddy run --workload workloads/orders.yaml...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="eddy-bench-orders-") as workdir:
+        run = eddy_run(eddy, bootstrap, orders, pathlib.Path(workdir), logdir, "eddy-orders",
+                       ["--workload", str(WORKLOADS / "orders.yaml"), "--changelog-topic", "off"])
+    run["orders_counted"] = run.pop("valid_counted")
+    return raw, {"system": "eddy-orders", "label": "eddy run, workloads/orders.yaml", **run, "baseline": "raw-orders"}
 
 
 def measure_quix(python, bootstrap, events, valid_events, time_box, logdir):
@@ -458,6 +492,10 @@ def main():
     parser.add_argument("--cost-pairs", type=int, default=3,
                         help="pairs of runs, changelog off and on back to back, per mode (output off, counts only) "
                              "whose median ratio is the changelog's cost; 0 skips them")
+    parser.add_argument("--workload-pairs", type=int, default=3,
+                        help="pairs of runs, the built-in user-login workload and workloads/user-login.yaml back to back, "
+                             "per mode (output off, output on), whose median ratio compares them; 0 skips them")
+    parser.add_argument("--orders", type=int, help="orders to produce for workloads/orders.yaml (default: --events); 0 skips them")
     args = parser.parse_args()
 
     alone = args.sqlite_alone if os.path.exists(args.sqlite_alone) else None
@@ -467,7 +505,8 @@ def main():
     if not peer:
         print(f"notice: {args.peer_python} not found; skipping Quix Streams (make bench installs it)", flush=True)
     load_before = os.getloadavg()
-    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions,
+    orders = args.events if args.orders is None else args.orders
+    topics = {TOPIC: args.partitions, OUTPUT_TOPIC: args.partitions, ORDERS_TOPIC: args.partitions,
               **changelog_topics(args.partitions, args.cost_pairs, args.baseline_eddy),
               **(quix_topics(args.peer_python, args.partitions) if peer else {})}
     logdir = pathlib.Path(args.json).parent / "logs"
@@ -479,8 +518,14 @@ def main():
         print("raw: kcat...", flush=True)
         raw = {"system": "raw", "label": "raw librdkafka consumer (kcat)", **raw_consume(bootstrap, args.events)}
         eddy_rows = measure_eddy(args.eddy, bootstrap, args.events, logdir, args.baseline_eddy, alone)
-        cost = measure_changelog_cost(args.eddy, bootstrap, args.events, logdir, args.cost_pairs)
-        valid_events = agreed_valid_count(eddy_rows + cost)
+        cost = measure_pairs(args.eddy, bootstrap, args.events, logdir, "changelog on / off", cost_pairs(args.cost_pairs))
+        declared = (measure_pairs(args.eddy, bootstrap, args.events, logdir, "declared / built-in", workload_pairs(args.workload_pairs))
+                    if knows_option(args.eddy, "--workload") else [])
+        valid_events = agreed_valid_count(eddy_rows + cost + declared)
+        if orders:
+            print(f"producing {orders} orders...", flush=True)
+            produce(args.eddy, bootstrap, orders, args.bad_share, args.produce_linger_ms, "orders", ORDERS_TOPIC)
+            eddy_rows += measure_orders(args.eddy, bootstrap, orders, logdir)
         quix_rows = (measure_quix(args.peer_python, bootstrap, args.events, valid_events, args.peer_time_box, logdir)
                      if peer else [])
     finally:
@@ -488,16 +533,18 @@ def main():
         broker.wait(timeout=10)
 
     rows = [raw, *eddy_rows, *quix_rows]
+    raws = {row["system"]: row for row in rows if row["system"].startswith("raw")}
     for row in rows:
-        row["ratio_to_raw"] = row["events_per_second"] / raw["events_per_second"]
+        row["ratio_to_raw"] = row["events_per_second"] / raws[row.get("baseline", "raw")]["events_per_second"]
     print_table(rows)
-    print_peer_ratios(eddy_rows, quix_rows)
-    print_changelog_cost(cost)
+    print_peer_ratios([row for row in eddy_rows if "orders" not in row["system"]], quix_rows)
+    print_pairs("changelog on / off", cost)
+    print_pairs("declared / built-in", declared)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "events": args.events, "partitions": args.partitions,
               "produce_linger_ms": args.produce_linger_ms,
               "bad_share": args.bad_share, "cores": os.cpu_count(), "load_average_before": load_before,
               "load_average_after": os.getloadavg(), "peer_time_box_s": args.peer_time_box, "systems": rows,
-              "changelog_cost_pairs": cost}
+              "changelog_cost_pairs": cost, "declared_pairs": declared}
     pathlib.Path(args.json).write_text(json.dumps(result, indent=2))
     print(f"written to {args.json}")
 

@@ -179,3 +179,48 @@ def test_a_database_of_the_built_in_workload_runs_on_with_the_user_login_file(ed
                           capture_output=True, timeout=60).returncode == 0
     refused = subprocess.run([eddy_bin, "migrate", "--db", str(made)], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "was made by a workload file" in refused.stderr and "--workload" in refused.stderr, refused.stderr
+
+
+def test_the_five_commands_of_the_workloads_page_give_answers(eddy_bin, tmp_path):
+    """docs/workloads.md's five commands, run as they are written in an empty folder with `eddy` on the
+    PATH: the query prints a total per currency, and at the end every order is counted or failed, and
+    `eddy audit` agrees with the totals."""
+    import os
+    page = (ROOT / "docs/workloads.md").read_text()
+    block = page.split("<!-- five-commands:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line.startswith("eddy ") or line.startswith("sleep ") or line.startswith("cat ")]
+    assert len(commands) == 5, block
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "eddy").symlink_to(eddy_bin)
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", EDDY_HTTP="127.0.0.1:0", **helpers.RUN_ENV)
+    # The background jobs keep the shell's standard streams open: files, not pipes.
+    with open(tmp_path / "out.txt", "w") as out_file, open(tmp_path / "err.txt", "w") as err_file:
+        shell = subprocess.Popen(["bash", "-e", "-c", block], cwd=folder, env=env, stdout=out_file, stderr=err_file,
+                                 start_new_session=True)
+    try:
+        assert shell.wait(timeout=180) == 0, (tmp_path / "err.txt").read_text()
+        out = (tmp_path / "out.txt").read_text()
+        lines = out.strip().splitlines()
+        assert "currency|orders|amount" in lines, out
+        answers = [line.split("|") for line in lines[lines.index("currency|orders|amount") + 1:]]
+        assert answers and {currency for currency, _, _ in answers} <= {"EUR", "USD", "GBP", "JPY", "CHF"}, out
+        db = folder / "orders.db"
+        helpers.wait_for_total(db, 50_000, timeout=120)
+        with sqlite3.connect(db) as connection:
+            counted = connection.execute("SELECT SUM(orders) FROM order_totals").fetchone()[0]
+            failed = connection.execute("SELECT COUNT(*) FROM failed_messages").fetchone()[0]
+        assert counted + failed == 50_000 and 1_000 < failed < 4_000, (counted, failed)
+        audit = subprocess.run([eddy_bin, "audit", "--db", str(db), "--workload", str(folder / "orders.yaml")],
+                               capture_output=True, text=True, timeout=60)
+        assert audit.returncode == 0 and "order_totals matches order_events" in audit.stdout, audit.stdout + audit.stderr
+    finally:
+        # The broker and the service the block left running, at once (the service's graceful stop would wait
+        # for the broker it lost).
+        try:
+            os.killpg(shell.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        shell.wait(timeout=30)
