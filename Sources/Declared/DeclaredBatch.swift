@@ -4,12 +4,11 @@ import Engine
 /// aggregation's measures per window, group and source partition, summed in memory so that each key is
 /// written once per batch.
 public struct DeclaredBatch: Sendable {
+    /// A kept event's source; its values are the cells of ``values`` at `index × fields`.
     struct Event: Sendable {
         var topic: String
         var partition: Int32
         var offset: Int64
-        /// Every declared field's value, in the file's order.
-        var values: [DeclaredValue]
     }
 
     /// One row of an aggregation: a window, a source partition and a group.
@@ -21,14 +20,19 @@ public struct DeclaredBatch: Sendable {
     }
 
     var events: [Event] = []
+    /// The values of the kept events, every declared field of each, in order.
+    var values = StagedValues()
     /// The messages for the output topic, each carrying its bytes.
     var output = StagedOutput(namedIn: nil)
-    /// Per aggregation, in the file's order: each row's measures, in the aggregation's order.
-    var windows: [[WindowKey: [DeclaredValue]]]
+    /// Per aggregation, in the file's order: each row's place in ``measures``.
+    var windows: [[WindowKey: Int]]
+    /// Per aggregation: the rows' measures, flat, the aggregation's measures for each row in turn.
+    var measures: [[DeclaredValue]]
     /// The oldest window start each aggregation still takes, read from the clock once per batch.
     var lateBefore: [Int64?]?
 
     init(aggregations: Int) {
         windows = Array(repeating: [:], count: aggregations)
+        measures = Array(repeating: [], count: aggregations)
     }
 }

@@ -13,36 +13,39 @@ struct DeclaredOutputEncoder: Sendable {
         }
     }
 
-    func append(_ values: [DeclaredValue], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        func member(_ name: String) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            var name = name
-            name.withUTF8 { JSONStringWriter.append(UnsafeRawBufferPointer($0), to: &out) }
-            out.append(UInt8(ascii: ":"))
-        }
-        for (index, field) in fields {
-            let value = values[index]
-            member(field.path)
-            Self.append(value, field, to: &out)
-            if field.type.isTime, field.column != field.path, case .integer(let seconds) = value {
-                member(field.column)
-                out.append(UInt8(ascii: "\""))
-                ISO8601UTC.append(seconds, to: &out)
-                out.append(UInt8(ascii: "\""))
+    /// Appends the JSON object of the message whose first cell in `values` is `first`.
+    func append(_ values: StagedValues, first firstCell: Int, to out: inout [UInt8]) {
+        values.withText { text in
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ name: String) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                var name = name
+                name.withUTF8 { JSONStringWriter.append(UnsafeRawBufferPointer($0), to: &out) }
+                out.append(UInt8(ascii: ":"))
             }
+            for (index, field) in fields {
+                let cell = values.cells[firstCell + index]
+                member(field.path)
+                Self.append(cell, field, text, to: &out)
+                if field.type.isTime, field.column != field.path, case .integer(let seconds) = cell {
+                    member(field.column)
+                    out.append(UInt8(ascii: "\""))
+                    ISO8601UTC.append(seconds, to: &out)
+                    out.append(UInt8(ascii: "\""))
+                }
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "}"))
     }
 
-    private static func append(_ value: DeclaredValue, _ field: DeclaredField, to out: inout [UInt8]) {
-        switch value {
+    private static func append(_ cell: StagedValues.Cell, _ field: DeclaredField, _ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        switch cell {
         case .null:
             out += "null".utf8
-        case .text(var text):
-            text.withUTF8 { JSONStringWriter.append(UnsafeRawBufferPointer($0), to: &out) }
+        case .text(let start, let count):
+            JSONStringWriter.append(text[cell: start, count], to: &out)
         case .real(let number):
             out += (number.isFinite ? "\(number)" : "null").utf8
         case .integer(let integer):

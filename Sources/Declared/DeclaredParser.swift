@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import JSONScanning
 
 /// Reads a message's value as a workload file declares it: a JSON object whose declared members each
@@ -7,34 +8,43 @@ import JSONScanning
 /// are checked first, then the others, each in the file's order (for `workloads/user-login.yaml`, the
 /// order and the words of the built-in parser: a test compares them message by message).
 public struct DeclaredParser: Sendable {
-    private let fields: [DeclaredField]
+    private let rules: [FieldRule]
     /// The JSON member of each field, as bytes, to compare keys with.
     private let paths: [[UInt8]]
     /// Field indices in the order their rules are checked.
     private let order: [Int]
 
     public init(_ definition: WorkloadDefinition) {
-        fields = definition.fields
+        rules = definition.fields.map(FieldRule.init)
         paths = definition.fields.map { Array($0.path.utf8) }
         order = definition.fields.indices.filter { definition.fields[$0].required } + definition.fields.indices.filter { !definition.fields[$0].required }
     }
 
-    /// The values of the declared fields, in the file's order, or why the message breaks a rule.
-    public func parse(_ value: UnsafeRawBufferPointer?) -> Result<[DeclaredValue], WorkloadFailure> {
+    /// Adds the message's value of every declared field to `values`, in the file's order, or says why the
+    /// message breaks a rule (then `values` is as it was).
+    func parse(_ value: UnsafeRawBufferPointer?, into values: inout StagedValues) -> WorkloadFailure? {
         var members = Members(paths: paths)
         switch JSONObjectMessage.scan(value, into: &members) {
         case .failure(let notAnObject):
-            return .failure(WorkloadFailure(errorClass: "malformed", reason: notAnObject.reason))
+            return WorkloadFailure(errorClass: "malformed", reason: notAnObject.reason)
         case .success(var scanner):
-            var values = [DeclaredValue](repeating: .null, count: fields.count)
+            let mark = values.mark
+            values.appendNulls(rules.count)
             for index in order {
-                switch FieldRule(fields[index]).value(members.captured[index], &scanner) {
-                case .success(let value): values[index] = value
-                case .failure(let broken): return .failure(WorkloadFailure(errorClass: "invalid", reason: broken.reason))
+                if let broken = rules[index].stage(members.captured[index], &scanner, into: &values, at: mark.first + index) {
+                    values.truncate(to: mark)
+                    return WorkloadFailure(errorClass: "invalid", reason: broken.reason)
                 }
             }
-            return .success(values)
+            return nil
         }
+    }
+
+    /// The values of the declared fields, in the file's order, or why the message breaks a rule.
+    public func parse(_ value: UnsafeRawBufferPointer?) -> Result<[DeclaredValue], WorkloadFailure> {
+        var values = StagedValues()
+        if let failure = parse(value, into: &values) { return .failure(failure) }
+        return .success(rules.indices.map { values.value(at: $0) })
     }
 
     /// Convenience for tests and tools. `bytes` nil means a Kafka tombstone (null value).
@@ -55,7 +65,12 @@ private struct Members: JSONMemberCapture {
     }
 
     func slot(named name: JSONStringToken, _ scanner: inout JSONScanner) -> Int? {
-        scanner.withUTF8(name) { key in paths.firstIndex { $0.elementsEqual(key) } }
+        scanner.withUTF8(name) { key in
+            // The length first: most members differ in it, and then no byte is compared.
+            paths.firstIndex { path in
+                path.count == key.count && path.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+            }
+        }
     }
 
     mutating func capture(_ slot: Int, _ value: JSONCapturedValue) {

@@ -12,6 +12,28 @@ public enum DeclaredValue: Sendable, Hashable {
 
 
 extension DeclaredValue {
+    /// Texts are equal when their UTF-8 bytes are, as SQLite compares them: Swift's `==` takes canonically
+    /// equivalent texts ("é" and "e\u{301}") for one, which would count one spelling under the other's row.
+    public static func == (a: DeclaredValue, b: DeclaredValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.text(let x), .text(let y)): x.utf8.elementsEqual(y.utf8)
+        case (.integer(let x), .integer(let y)): x == y
+        case (.real(let x), .real(let y)): x == y
+        default: false
+        }
+    }
+
+    /// Swift's hash, which texts with the same bytes share since they are equal to Swift too.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .text(let text): hasher.combine(text)
+        case .integer(let value): hasher.combine(value)
+        case .real(let value): hasher.combine(value)
+        }
+    }
+
     /// The value as SQLite stores it.
     var databaseValue: DatabaseValue {
         switch self {

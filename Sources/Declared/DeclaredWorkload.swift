@@ -24,6 +24,9 @@ public struct DeclaredWorkload: Workload {
     private let attributesPartitions: Bool
     /// The output's encoder and key field, when the workload publishes.
     private let publishing: (encoder: DeclaredOutputEncoder, key: Int)?
+    /// The events table, when it keeps every field the output publishes: an outbox row then names the
+    /// events' rows instead of carrying the messages (``StagedOutput``).
+    private let outputNamedIn: PartitionedTable?
     private let now: @Sendable () -> Int64
 
     struct AggregationPlan: Sendable {
@@ -61,6 +64,10 @@ public struct DeclaredWorkload: Workload {
         }
         self.attributesPartitions = attributesPartitions
         publishing = publishes ? definition.output.map { (DeclaredOutputEncoder(definition, $0), index($0.key)) } : nil
+        outputNamedIn = definition.events.flatMap { events in
+            guard publishes, let output = definition.output, Set(output.fields + [output.key]).isSubset(of: events.fields) else { return nil }
+            return schema.partitionedTables.first { $0.name == events.table }
+        }
         self.now = now
     }
 
@@ -92,65 +99,96 @@ public struct DeclaredWorkload: Workload {
 
     public func makeBatch(capacity: Int) -> DeclaredBatch {
         var batch = DeclaredBatch(aggregations: plans.count)
-        if definition.events != nil { batch.events.reserveCapacity(capacity) }
+        batch.output = StagedOutput(namedIn: outputNamedIn)
+        if definition.events != nil {
+            batch.events.reserveCapacity(capacity)
+            batch.values.reserveCapacity(messages: capacity, fields: definition.fields.count)
+        }
         return batch
     }
 
     public func stage(_ message: IncomingMessage, into batch: inout DeclaredBatch) -> WorkloadFailure? {
-        let values: [DeclaredValue]
-        switch parser.parse(message.value) {
-        case .success(let parsed): values = parsed
-        case .failure(let failure): return failure
-        }
+        let mark = batch.values.mark
+        if let failure = parser.parse(message.value, into: &batch.values) { return failure }
+        let first = mark.first
         let cutoffs = lateBefore(&batch)
         let topic = attributesPartitions ? message.topic : ""
         let partition = attributesPartitions ? message.partition : -1
-        var keys: [DeclaredBatch.WindowKey] = []
+        // Every window is checked before any is counted: a late message counts nowhere.
         for (plan, cutoff) in zip(plans, cutoffs) {
-            guard case .integer(let time) = values[plan.time] else { continue }
-            let window = plan.aggregation.windowSeconds
-            let start = time - ((time % window) + window) % window
-            if let cutoff, start < cutoff {
-                return WorkloadFailure(
-                    errorClass: "late",
-                    reason: "the message's window \(ISO8601UTC.format(start)) "
-                        + "of \(plan.aggregation.table) is older than it keeps; reprocess it after lengthening its retention or lateness"
-                )
-            }
-            let groups = plan.groups.map { values[$0.index] == .null ? $0.missing : values[$0.index] }
-            keys.append(DeclaredBatch.WindowKey(start: start, topic: topic, partition: partition, groups: groups))
+            guard let cutoff, let start = windowStart(plan, batch.values, first), start < cutoff else { continue }
+            batch.values.truncate(to: mark)
+            return WorkloadFailure(
+                errorClass: "late",
+                reason: "the message's window \(ISO8601UTC.format(start)) "
+                    + "of \(plan.aggregation.table) is older than it keeps; reprocess it after lengthening its retention or lateness"
+            )
         }
-        for (index, (plan, key)) in zip(plans, keys).enumerated() {
-            let increment = plan.measures.map { measure in Self.increment(measure.kind, measure.field.map { values[$0] }) }
-            if let stored = batch.windows[index][key] {
-                batch.windows[index][key] = zip(plan.measures, zip(stored, increment)).map { Self.merge($0.kind, $1.0, $1.1) }
+        for (index, plan) in plans.enumerated() {
+            guard let start = windowStart(plan, batch.values, first) else { continue }
+            let groups = plan.groups.map { group in
+                batch.values.cells[first + group.index] == .null ? group.missing : batch.values.value(at: first + group.index)
+            }
+            let key = DeclaredBatch.WindowKey(start: start, topic: topic, partition: partition, groups: groups)
+            let width = plan.measures.count
+            if let row = batch.windows[index][key] {
+                for (position, measure) in plan.measures.enumerated() {
+                    let slot = row * width + position
+                    batch.measures[index][slot] = Self.merge(measure.kind, batch.measures[index][slot], increment(measure, batch.values, first))
+                }
             } else {
-                batch.windows[index][key] = increment
+                batch.windows[index][key] = batch.measures[index].count / max(width, 1)
+                for measure in plan.measures { batch.measures[index].append(increment(measure, batch.values, first)) }
+            }
+        }
+        if let publishing {
+            let values = batch.values
+            Self.withKey(values, first + publishing.key) { key in
+                batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: key) {
+                    publishing.encoder.append(values, first: first, to: &$0)
+                }
             }
         }
         if definition.events != nil {
-            batch.events.append(.init(topic: message.topic, partition: message.partition, offset: message.offset, values: values))
-        }
-        if let publishing {
-            let key: String? =
-                switch values[publishing.key] {
-                case .text(let text): text
-                case .integer(let value): String(value)
-                case .real(let value): String(value)
-                case .null: nil
-                }
-            Self.withUTF8(key) { key in
-                batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: key) {
-                    publishing.encoder.append(values, to: &$0)
-                }
-            }
+            batch.events.append(.init(topic: message.topic, partition: message.partition, offset: message.offset))
+        } else {
+            batch.values.truncate(to: mark)
         }
         return nil
     }
 
-    private static func withUTF8(_ text: String?, _ body: (UnsafeRawBufferPointer?) -> Void) {
-        guard var text else { return body(nil) }
-        text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    /// The start of the window of `plan` that the message whose first cell is `first` falls in.
+    private func windowStart(_ plan: AggregationPlan, _ values: StagedValues, _ first: Int) -> Int64? {
+        guard case .integer(let time) = values.cells[first + plan.time] else { return nil }
+        let window = plan.aggregation.windowSeconds
+        return time - ((time % window) + window) % window
+    }
+
+    /// The output record's key: the key field's text, or its number as text; nil when it has none.
+    private static func withKey(_ values: StagedValues, _ index: Int, _ body: (UnsafeRawBufferPointer?) -> Void) {
+        switch values.cells[index] {
+        case .null: body(nil)
+        case .text(let start, let count): values.withText { body($0[cell: start, count]) }
+        case .integer(let value): withDecimalText(value) { body(UnsafeRawBufferPointer($0)) }
+        case .real(let value):
+            var text = String(value)
+            text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// One message's part of a measure.
+    private func increment(_ measure: (kind: Measure.Kind, field: Int?), _ values: StagedValues, _ first: Int) -> DeclaredValue {
+        let value: DeclaredValue =
+            switch measure.field.map({ values.cells[first + $0] }) {
+            case .integer(let number): .integer(number)
+            case .real(let number): .real(number)
+            case .null, .text, nil: .null
+            }
+        switch measure.kind {
+        case .count: return .integer(1)
+        case .sum: return value == .null ? .integer(0) : value
+        case .min, .max: return value
+        }
     }
 
     /// The oldest window start each aggregation takes now: `lateness` after the window's end, else its retention.
@@ -164,15 +202,6 @@ public struct DeclaredWorkload: Workload {
         }
         batch.lateBefore = cutoffs
         return cutoffs
-    }
-
-    /// One message's part of a measure.
-    private static func increment(_ kind: Measure.Kind, _ value: DeclaredValue?) -> DeclaredValue {
-        switch kind {
-        case .count: return .integer(1)
-        case .sum: return value.map { $0 == .null ? .integer(0) : $0 } ?? .integer(0)
-        case .min, .max: return value ?? .null
-        }
     }
 
     /// Two parts of a measure together.
@@ -198,6 +227,50 @@ public struct DeclaredWorkload: Workload {
         }
     }
 
+    public func rowsWritten(by batch: DeclaredBatch) -> [(table: String, rows: Int)] {
+        (definition.events.map { [($0.table, batch.events.count)] } ?? []) + zip(plans, batch.windows).map { ($0.aggregation.table, $1.count) }
+    }
+
+    /// The messages of the events' rows `ranges` name, made again as staging made them.
+    public func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords {
+        guard let table = outputNamedIn, let publishing else {
+            throw EngineError("an outbox row names output rows of \(topic)[\(partition)], which the workload \(definition.name) does not name")
+        }
+        let columns = ["offset"] + eventFields.map { definition.fields[$0].column }
+        let select = try BatchStatement(
+            db,
+            sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.name) WHERE topic = ? AND partition = ? AND offset >= ? AND offset < ? ORDER BY offset"
+        )
+        var records = OutputRecords()
+        for range in ranges {
+            guard range.table == table.name else {
+                throw EngineError("an outbox row names output rows of \(range.table), which the workload \(definition.name) does not publish from")
+            }
+            select.bind(topic, at: 1)
+            select.bind(Int64(partition), at: 2)
+            select.bind(range.from, at: 3)
+            select.bind(range.to, at: 4)
+            try select.forEachRow { row in
+                var values = StagedValues()
+                values.appendNulls(definition.fields.count)
+                for (position, field) in eventFields.enumerated() {
+                    let column = Int32(position + 1)
+                    guard !row.isNull(column) else { continue }
+                    switch definition.fields[field].type {
+                    case .string: values.setText(row.bytes(column)!, at: field)
+                    case .number: values.set(.real(row.double(column)), at: field)
+                    default: values.set(.integer(row.integer(column)), at: field)
+                    }
+                }
+                Self.withKey(values, publishing.key) { key in
+                    records.append(offset: row.integer(0), key: key) { publishing.encoder.append(values, first: 0, to: &$0) }
+                }
+                return true
+            }
+        }
+        return records
+    }
+
     public func output(of batch: DeclaredBatch) -> StagedOutput? {
         publishing == nil ? nil : batch.output
     }
@@ -211,26 +284,46 @@ public struct DeclaredWorkload: Workload {
                 db,
                 sql: "INSERT INTO \(events.table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
             )
-            for event in batch.events {
-                insert.bind(event.topic, at: 1)
-                insert.bind(Int64(event.partition), at: 2)
-                insert.bind(event.offset, at: 3)
-                for (position, field) in eventFields.enumerated() { insert.bind(event.values[field].databaseValue, at: Int32(position + 4)) }
-                try insert.run()
-                changes?.record(topic: event.topic, partition: event.partition) { set in
-                    set.upsert(table)
-                    set.append(event.topic)
-                    set.append(Int64(event.partition))
-                    set.append(event.offset)
-                    for field in eventFields { set.append(event.values[field].databaseValue) }
+            let width = definition.fields.count
+            try batch.values.withText { text in
+                for (index, event) in batch.events.enumerated() {
+                    let first = index * width
+                    var topic = event.topic
+                    // Bound in place (not copied by SQLite), so the row runs while the topic's bytes are at hand.
+                    try topic.withUTF8 { topic in
+                        insert.bind(text: UnsafeRawBufferPointer(topic), at: 1)
+                        insert.bind(Int64(event.partition), at: 2)
+                        insert.bind(event.offset, at: 3)
+                        for (position, field) in eventFields.enumerated() {
+                            let parameter = Int32(position + 4)
+                            switch batch.values.cells[first + field] {
+                            case .null: insert.bind(nil as Int64?, at: parameter)
+                            case .integer(let value): insert.bind(value, at: parameter)
+                            case .real(let value): insert.bind(value, at: parameter)
+                            case .text(let start, let count): insert.bind(text: text[cell: start, count], at: parameter)
+                            }
+                        }
+                        try insert.run()
+                    }
+                    changes?.record(topic: event.topic, partition: event.partition) { set in
+                        set.upsert(table)
+                        set.append(event.topic)
+                        set.append(Int64(event.partition))
+                        set.append(event.offset)
+                        for field in eventFields { set.append(batch.values.databaseValue(at: first + field)) }
+                    }
                 }
             }
-            if let eventTime { try eventTime.map.write(Self.minutes(of: batch.events, time: eventTime.field), to: db, changes: changes) }
+            if let eventTime {
+                try eventTime.map.write(Self.minutes(of: batch, time: eventTime.field, width: width), to: db, changes: changes)
+            }
         }
-        for (plan, windows) in zip(plans, batch.windows) where !windows.isEmpty {
+        for (aggregation, (plan, windows)) in zip(plans, batch.windows).enumerated() where !windows.isEmpty {
             let table = partitionedTables.first { $0.name == plan.aggregation.table }!
             let upsert = try BatchStatement(db, sql: Self.upsertSQL(plan, definition))
-            for (key, measures) in windows {
+            let width = plan.measures.count
+            for (key, row) in windows {
+                let measures = batch.measures[aggregation][row * width..<(row + 1) * width]
                 var position: Int32 = 1
                 func bind(_ value: DatabaseValue) {
                     upsert.bind(value, at: position)
@@ -258,7 +351,7 @@ public struct DeclaredWorkload: Workload {
     }
 
     /// The batch's rows of the minutes map: the lowest and highest offset of each minute's events per block.
-    private static func minutes(of events: [DeclaredBatch.Event], time: Int) -> [EventMinutesMap.Entry] {
+    private static func minutes(of batch: DeclaredBatch, time: Int, width: Int) -> [EventMinutesMap.Entry] {
         struct Key: Hashable {
             var minute: Int64
             var topic: String
@@ -266,8 +359,8 @@ public struct DeclaredWorkload: Workload {
             var block: Int64
         }
         var ranges: [Key: (first: Int64, last: Int64)] = [:]
-        for event in events {
-            guard case .integer(let seconds) = event.values[time] else { continue }
+        for (index, event) in batch.events.enumerated() {
+            guard case .integer(let seconds) = batch.values.cells[index * width + time] else { continue }
             let key = Key(minute: seconds - seconds % 60, topic: event.topic, partition: event.partition, block: event.offset / EventMinutesMap.blockSize)
             let range = ranges[key] ?? (event.offset, event.offset)
             ranges[key] = (min(range.first, event.offset), max(range.last, event.offset))

@@ -13,15 +13,24 @@ struct FieldRule {
         self.field = field
     }
 
-    func value(_ captured: JSONCapturedValue?, _ scanner: inout JSONScanner) -> Result<DeclaredValue, Broken> {
-        guard let captured else { return field.required ? .failure(Broken(reason: "\(field.path) is missing")) : .success(.null) }
-        if captured.kind == .null && !field.required { return .success(.null) }
-        guard let value = typed(captured, &scanner) else {
-            let got = field.type == .string ? captured.kind.name : scanner.rendering(captured)
-            return .failure(Broken(reason: "\(field.path) must be \(expected)\(field.required ? "" : " or null"), got \(got)"))
+    /// Reads the member `captured` (nil: absent) into cell `index` of `values`, or says why it breaks the rule.
+    func stage(_ captured: JSONCapturedValue?, _ scanner: inout JSONScanner, into values: inout StagedValues, at index: Int) -> Broken? {
+        guard let captured else { return field.required ? Broken(reason: "\(field.path) is missing") : nil }
+        if captured.kind == .null && !field.required { return nil }
+        if field.type == .string, captured.kind == .string {
+            return scanner.withUTF8(captured.token) { bytes in
+                if let broken = check(text: bytes) { return broken }
+                values.setText(bytes, at: index)
+                return nil
+            }
         }
-        if let broken = check(value) { return .failure(broken) }
-        return .success(value)
+        guard let cell = typed(captured, &scanner) else {
+            let got = field.type == .string ? captured.kind.name : scanner.rendering(captured)
+            return Broken(reason: "\(field.path) must be \(expected)\(field.required ? "" : " or null"), got \(got)")
+        }
+        if let broken = check(number: cell) { return broken }
+        values.set(cell, at: index)
+        return nil
     }
 
     /// What the type wants, for "must be ...".
@@ -38,29 +47,28 @@ struct FieldRule {
         }
     }
 
-    private func typed(_ captured: JSONCapturedValue, _ scanner: inout JSONScanner) -> DeclaredValue? {
+    /// The cell of a non-string type, or nil when the member is not of it.
+    private func typed(_ captured: JSONCapturedValue, _ scanner: inout JSONScanner) -> StagedValues.Cell? {
         let token = captured.token
         let base = scanner.base
         let raw = { UnsafeRawBufferPointer(start: base + token.start, count: token.end - token.start) }
         switch (field.type, captured.kind) {
-        case (.string, .string):
-            return .text(scanner.string(token))
         case (.integer, .number):
-            return Self.integer(raw(), signed: true).map(DeclaredValue.integer)
+            return Self.integer(raw(), signed: true).map(StagedValues.Cell.integer)
         case (.number, .number):
-            return Double(String(decoding: raw(), as: UTF8.self)).map(DeclaredValue.real)
+            return Double(String(decoding: raw(), as: UTF8.self)).map(StagedValues.Cell.real)
         case (.boolean, .boolean):
             return .integer(raw().first == UInt8(ascii: "t") ? 1 : 0)
         case (.unixSeconds, .number):
-            return Self.integer(raw(), signed: false).map(DeclaredValue.integer)
+            return Self.integer(raw(), signed: false).map(StagedValues.Cell.integer)
         case (.unixSeconds, .string), (.digits, .string):
-            return scanner.withUTF8(token) { Self.integer($0, signed: false) }.map(DeclaredValue.integer)
+            return scanner.withUTF8(token) { Self.integer($0, signed: false) }.map(StagedValues.Cell.integer)
         case (.rfc3339, .string):
-            return scanner.withUTF8(token) { RFC3339Time.unixSeconds($0) }.map(DeclaredValue.integer)
+            return scanner.withUTF8(token) { RFC3339Time.unixSeconds($0) }.map(StagedValues.Cell.integer)
         case (.decimal, .number):
-            return DecimalValue.units(String(decoding: raw(), as: UTF8.self), scale: field.scale).map(DeclaredValue.integer)
+            return DecimalValue.units(String(decoding: raw(), as: UTF8.self), scale: field.scale).map(StagedValues.Cell.integer)
         case (.decimal, .string):
-            return DecimalValue.units(scanner.string(token), scale: field.scale).map(DeclaredValue.integer)
+            return DecimalValue.units(scanner.string(token), scale: field.scale).map(StagedValues.Cell.integer)
         default:
             return nil
         }
@@ -83,19 +91,18 @@ struct FieldRule {
         return value
     }
 
-    private func check(_ value: DeclaredValue) -> Broken? {
+    /// The string checks, on the member's UTF-8 bytes (compared byte for byte, as SQLite compares text).
+    private func check(text bytes: UnsafeRawBufferPointer) -> Broken? {
         for check in field.checks {
-            switch (check, value) {
-            case (.nonEmpty, .text(let text)) where text.isEmpty:
+            switch check {
+            case .nonEmpty where bytes.isEmpty:
                 return Broken(reason: "\(field.path) is empty")
-            case (.oneOf(let allowed), .text(let text)) where !allowed.contains(text):
-                return Broken(reason: "\(field.path) must be one of \(allowed.joined(separator: ", ")); got \(Self.quoted(text))")
-            case (.maxLength(let length), .text(let text)) where text.unicodeScalars.count > length:
-                return Broken(reason: "\(field.path) must be at most \(length) characters; got \(text.unicodeScalars.count)")
-            case (.range(let low, let high), _):
-                guard let number = number(value) else { continue }
-                if let low, number < low { return Broken(reason: "\(field.path) must be at least \(Self.format(low)); got \(Self.format(number))") }
-                if let high, number > high { return Broken(reason: "\(field.path) must be at most \(Self.format(high)); got \(Self.format(number))") }
+            case .oneOf(let allowed) where !allowed.contains(where: { $0.utf8.elementsEqual(bytes) }):
+                return Broken(reason: "\(field.path) must be one of \(allowed.joined(separator: ", ")); got \(Self.quoted(String(decoding: bytes, as: UTF8.self)))")
+            case .maxLength(let length):
+                // Unicode scalars: every byte that does not continue a UTF-8 sequence starts one.
+                let scalars = bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                if scalars > length { return Broken(reason: "\(field.path) must be at most \(length) characters; got \(scalars)") }
             default:
                 continue
             }
@@ -103,9 +110,19 @@ struct FieldRule {
         return nil
     }
 
+    /// The range checks of a numeric field.
+    private func check(number cell: StagedValues.Cell) -> Broken? {
+        for case .range(let low, let high) in field.checks {
+            guard let number = number(cell) else { continue }
+            if let low, number < low { return Broken(reason: "\(field.path) must be at least \(Self.format(low)); got \(Self.format(number))") }
+            if let high, number > high { return Broken(reason: "\(field.path) must be at most \(Self.format(high)); got \(Self.format(number))") }
+        }
+        return nil
+    }
+
     /// The value as the number the file's bounds are written in (a decimal's units scaled back).
-    private func number(_ value: DeclaredValue) -> Double? {
-        switch value {
+    private func number(_ cell: StagedValues.Cell) -> Double? {
+        switch cell {
         case .integer(let units): field.type == .decimal ? Double(units) / Self.power(field.scale) : Double(units)
         case .real(let real): real
         case .null, .text: nil

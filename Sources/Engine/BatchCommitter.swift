@@ -167,6 +167,7 @@ private final class BatchTransactions<W: Workload>: Sendable {
         }
         stats.recordCommit(ContinuousClock.now - started)
         stats.recordBatch(messages: batch.count, failures: batch.failureCounts)
+        stats.recordRowsWritten(workload.rowsWritten(by: batch.effects))
         stats.recordGaps(batch.gaps)
         logger.debug("batch committed", metadata: ["messages": "\(batch.count)", "failed": "\(batch.failures.count)"])
         outcome.withLockedValue { $0.committed.merge(batch.nextOffsets) { max($0, $1) } }

@@ -49,6 +49,10 @@ public struct ConsumerService<W: Workload>: Service {
     }
 
     public func run() async throws {
+        stats.registerTables(
+            written: workload.rowsWritten(by: workload.makeBatch(capacity: 0)).map(\.table),
+            pruned: (workload.retentionRules + configuration.retention.engineRules).map(\.name)
+        )
         stats.watchWriteWaits(of: store, logger: logger, relief: retentionStep)
         let loop = ConsumerLoop(configuration: configuration, store: store, workload: workload, stats: stats, logger: logger, now: now)
         try await BlockingThread.runUntilShutdown(named: "eddy-consumer") { stop in try loop.run(until: stop) }

@@ -31,27 +31,10 @@ final class EngineMetrics: Sendable {
     let messagesLost = Metrics.Counter(label: "eddy_messages_deleted_unread_total")
     let restoredRows = Metrics.Counter(label: "eddy_restored_rows_total")
     let restoreSeconds = Metrics.Timer(label: "eddy_restore_seconds")
-    private let failedByClass = Mutex<[String: Metrics.Counter]>([:])
-    private let prunedByTable = Mutex<[String: Metrics.Counter]>([:])
+    let failed = LabelledCounters("eddy_messages_failed_total", by: "class")
+    let pruned = LabelledCounters("eddy_rows_pruned_total", by: "table")
+    let written = LabelledCounters("eddy_rows_written_total", by: "table")
     private let lagByPartition = Mutex<[String: Gauge]>([:])
-
-    func failed(_ errorClass: String, _ count: Int) {
-        failedByClass.withLock { counters in
-            if counters[errorClass] == nil {
-                counters[errorClass] = Metrics.Counter(label: "eddy_messages_failed_total", dimensions: [("class", errorClass)])
-            }
-            counters[errorClass]!.increment(by: count)
-        }
-    }
-
-    func pruned(_ table: String, _ count: Int) {
-        prunedByTable.withLock { counters in
-            if counters[table] == nil {
-                counters[table] = Metrics.Counter(label: "eddy_rows_pruned_total", dimensions: [("table", table)])
-            }
-            counters[table]!.increment(by: count)
-        }
-    }
 
     /// Removes the lag gauge of a partition this instance no longer owns: its last value would read as
     /// lag nobody works off.

@@ -142,7 +142,19 @@ public final class EngineStats: Sendable {
 
     func recordPruned(_ removed: [String: Int]) {
         prunedCount.add(removed.values.reduce(0, +), ordering: .relaxed)
-        for (table, rows) in removed { metrics.pruned(table, rows) }
+        for (table, rows) in removed { metrics.pruned.increment(table, by: rows) }
+    }
+
+    /// The rows a committed batch wrote, per table.
+    func recordRowsWritten(_ rows: [(table: String, rows: Int)]) {
+        for (table, count) in rows { metrics.written.increment(table, by: count) }
+    }
+
+    /// Makes the per-table counters exist at 0 from the start, so that the first rows written or pruned
+    /// show in `rate()`.
+    public func registerTables(written: [String], pruned: [String]) {
+        metrics.written.register(written)
+        metrics.pruned.register(pruned)
     }
 
     // MARK: - Health
@@ -247,7 +259,7 @@ public final class EngineStats: Sendable {
         metrics.consumed.increment(by: messages)
         metrics.applied.increment(by: messages - failed)
         metrics.batchMessages.record(messages)
-        for (errorClass, count) in failures { metrics.failed(errorClass, count) }
+        for (errorClass, count) in failures { metrics.failed.increment(errorClass, by: count) }
     }
 
     func setAssigned(_ count: Int) {

@@ -28,6 +28,10 @@ public protocol Workload: Sendable {
     /// batch's transaction after ``apply(_:to:now:changes:)``; `nil` when it publishes none.
     func output(of batch: Batch) -> StagedOutput?
 
+    /// The rows ``apply(_:to:now:changes:)`` writes (inserts or upserts) per table of ``partitionedTables``
+    /// for `batch`: `eddy_rows_written_total{table}` once the batch commits.
+    func rowsWritten(by batch: Batch) -> [(table: String, rows: Int)]
+
     /// The output messages made from the rows `ranges` name in `topic`/`partition`, in offset order:
     /// what ``StagedOutput`` named instead of carrying, read back when the relay no longer holds the
     /// staged bytes (after a restart) or before the rows leave this database with their partition. They
@@ -55,6 +59,7 @@ public protocol Workload: Sendable {
 
 extension Workload {
     public func output(of batch: Batch) -> StagedOutput? { nil }
+    public func rowsWritten(by batch: Batch) -> [(table: String, rows: Int)] { [] }
     public func outputRecords(_ db: Database, topic: String, partition: Int32, named ranges: [RowRange]) throws -> OutputRecords {
         throw EngineError("an outbox row names output of \(topic)/\(partition) by range, which this workload does not stage")
     }

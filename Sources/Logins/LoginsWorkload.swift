@@ -182,6 +182,10 @@ public struct LoginsWorkload: Workload {
         }
     }
 
+    public func rowsWritten(by batch: LoginsBatch) -> [(table: String, rows: Int)] {
+        (settings.storeEvents ? [(LoginsTables.events.name, batch.events.events.count)] : []) + [(LoginsTables.counts.name, batch.counts.count)]
+    }
+
     public func output(of batch: LoginsBatch) -> StagedOutput? {
         settings.publishes ? batch.output : nil
     }

@@ -61,6 +61,12 @@ public final class BatchStatement {
         }
     }
 
+    /// Binds a double.
+    @inline(__always)
+    public func bind(_ value: Double, at index: Int32) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
     /// Binds an integer, or NULL when `value` is nil.
     @inline(__always)
     public func bind(_ value: Int64?, at index: Int32) {
@@ -129,6 +135,18 @@ public final class BatchStatement {
         @inline(__always)
         public func integer(_ index: Int32) -> Int64 {
             sqlite3_column_int64(handle, index)
+        }
+
+        /// The number in column `index` as a double.
+        @inline(__always)
+        public func double(_ index: Int32) -> Double {
+            sqlite3_column_double(handle, index)
+        }
+
+        /// Whether column `index` is NULL.
+        @inline(__always)
+        public func isNull(_ index: Int32) -> Bool {
+            sqlite3_column_type(handle, index) == SQLITE_NULL
         }
 
         /// The bytes of the text or blob in column `index`, or `nil` when it is NULL. They are SQLite's

@@ -44,5 +44,22 @@ import Testing
         }
         #expect(expected.count > 2_500)
         #expect(got == expected)
+
+        // The events table keeps every output field: outbox rows name its rows, and the records read back
+        // from them are the staged ones, byte for byte.
+        let output = try #require(declared.output(of: batch))
+        #expect(output.namedIn?.name == "login_events")
+        let declaredStore = try Store(path: folder.appendingPathComponent("declared.db").path)
+        try Migrations.apply(to: declaredStore, workload: [])
+        _ = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: declaredStore, now: clock)
+        try declaredStore.write { db in try declared.apply(batch, to: db, now: clock, changes: nil) }
+        var readBack: [String] = []
+        try declaredStore.read { db in
+            let records = try declared.outputRecords(db, topic: "user-login", partition: 0, named: [RowRange(table: "login_events", from: 0, to: 3_000)])
+            records.forEach { offset, key, value in
+                readBack.append("\(offset) \(String(decoding: key!, as: UTF8.self)) \(String(decoding: value, as: UTF8.self))")
+            }
+        }
+        #expect(readBack == expected)
     }
 }

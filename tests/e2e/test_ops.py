@@ -53,8 +53,13 @@ def test_health_readiness_and_metrics_that_move(eddy_bin, broker_factory, tmp_pa
     assert after[("eddy_database_bytes", ())] > 0 or after[("eddy_wal_bytes", ())] > 0
     helpers.wait_until(lambda: any(name == "eddy_consumer_lag" for name, _ in samples(url)), timeout=10,
                        message="eddy_consumer_lag never appeared (it is read every 5 s)")
-    # eddy_rows_pruned_total{table} appears with the first pruned row; none expire in this run.
-    exported = {name for name, _ in samples(url)} | {"eddy_rows_pruned_total"}
+    written = {dict(labels)["table"]: v for (name, labels), v in after.items() if name == "eddy_rows_written_total"}
+    assert written["login_events"] == after[("eddy_messages_applied_total", ())], written
+    assert 0 < written["login_counts"] < written["login_events"], written
+    # The per-table counters exist from the start, at 0: none expire in this run.
+    pruned = {dict(labels)["table"]: v for (name, labels), v in after.items() if name == "eddy_rows_pruned_total"}
+    assert pruned["login_events"] == 0 and pruned["login_counts"] == 0, pruned
+    exported = {name for name, _ in samples(url)}
     missing = dashboard_metrics() - exported
     assert not missing, f"the Grafana dashboard names metrics Eddy does not export: {missing}"
 

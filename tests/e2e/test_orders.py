@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import time
 
+from prometheus_client.parser import text_string_to_metric_families
+
 import helpers
 import order_rules
 
@@ -114,19 +116,29 @@ def test_offsets_reset_takes_a_partitions_orders_out_of_the_shared_totals(eddy_b
     assert produced.returncode == 0, produced.stderr
 
     def run_until_done():
+        """Runs eddy until every order is done; returns its eddy_rows_written_total per table."""
         log = tmp_path / "eddy.log"
-        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--changelog-topic", "off", *ORDERS)
+        address = f"127.0.0.1:{helpers.free_port()}"
+        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--changelog-topic", "off", "--http", address, *ORDERS)
         try:
             helpers.wait_for_total(db, 4000, timeout=90)
+            text = helpers.http_get(f"http://{address}/metrics")[1]
+            written = {s.labels["table"]: s.value for family in text_string_to_metric_families(text) for s in family.samples
+                       if s.name == "eddy_rows_written_total"}
             service.send_signal(signal.SIGTERM)
             assert service.wait(timeout=30) == 0
         finally:
             if service.poll() is None:
                 service.kill()
                 service.wait()
+        return written
 
-    run_until_done()
+    written = run_until_done()
     messages = helpers.read_topic(broker.bootstrap, "orders")
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT (SELECT COUNT(*) FROM order_events), (SELECT COUNT(*) FROM order_totals)").fetchone()
+    # Each batch upserts a window's row again: order_totals is written at least once per row it holds.
+    assert written["order_events"] == rows[0] and written["order_totals"] >= rows[1] > 0, (written, rows)
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT DISTINCT topic, partition FROM order_totals").fetchall() == [("", -1)]
     reset = subprocess.run([eddy_bin, "offsets", "reset", "--db", str(db), "--topic", "orders", "--partition", "1", "--to", "0", *ORDERS],
