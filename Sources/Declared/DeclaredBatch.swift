@@ -6,7 +6,8 @@ import Engine
 public struct DeclaredBatch: Sendable {
     /// A kept event's source; its values are the cells of ``values`` at `index × fields`.
     struct Event: Sendable {
-        var topic: String
+        /// Its place in ``topics``.
+        var topic: Int32
         var partition: Int32
         var offset: Int64
     }
@@ -20,6 +21,8 @@ public struct DeclaredBatch: Sendable {
     }
 
     var events: [Event] = []
+    /// The source topics of the events (a batch seldom has more than one).
+    var topics: [String] = []
     /// The values of the kept events, every declared field of each, in order.
     var values = StagedValues()
     /// The messages for the output topic, each carrying its bytes.
@@ -30,6 +33,14 @@ public struct DeclaredBatch: Sendable {
     var measures: [[DeclaredValue]]
     /// The oldest window start each aggregation still takes, read from the clock once per batch.
     var lateBefore: [Int64?]?
+
+    /// The place of `topic` in ``topics``, added when new.
+    mutating func topicIndex(_ topic: String) -> Int32 {
+        if let last = topics.last, last == topic { return Int32(topics.count - 1) }
+        if let index = topics.firstIndex(of: topic) { return Int32(index) }
+        topics.append(topic)
+        return Int32(topics.count - 1)
+    }
 
     init(aggregations: Int) {
         windows = Array(repeating: [:], count: aggregations)

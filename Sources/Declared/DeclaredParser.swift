@@ -23,20 +23,24 @@ public struct DeclaredParser: Sendable {
     /// Adds the message's value of every declared field to `values`, in the file's order, or says why the
     /// message breaks a rule (then `values` is as it was).
     func parse(_ value: UnsafeRawBufferPointer?, into values: inout StagedValues) -> WorkloadFailure? {
-        var members = Members(paths: paths)
-        switch JSONObjectMessage.scan(value, into: &members) {
-        case .failure(let notAnObject):
-            return WorkloadFailure(errorClass: "malformed", reason: notAnObject.reason)
-        case .success(var scanner):
-            let mark = values.mark
-            values.appendNulls(rules.count)
-            for index in order {
-                if let broken = rules[index].stage(members.captured[index], &scanner, into: &values, at: mark.first + index) {
-                    values.truncate(to: mark)
-                    return WorkloadFailure(errorClass: "invalid", reason: broken.reason)
+        // The captured members live on the stack: parsing a message allocates nothing.
+        withUnsafeTemporaryAllocation(of: JSONCapturedValue?.self, capacity: paths.count) { captured in
+            captured.initialize(repeating: nil)
+            var members = Members(paths: paths, captured: captured)
+            switch JSONObjectMessage.scan(value, into: &members) {
+            case .failure(let notAnObject):
+                return WorkloadFailure(errorClass: "malformed", reason: notAnObject.reason)
+            case .success(var scanner):
+                let mark = values.mark
+                values.appendNulls(rules.count)
+                for index in order {
+                    if let broken = rules[index].stage(captured[index], &scanner, into: &values, at: mark.first + index) {
+                        values.truncate(to: mark)
+                        return WorkloadFailure(errorClass: "invalid", reason: broken.reason)
+                    }
                 }
+                return nil
             }
-            return nil
         }
     }
 
@@ -57,12 +61,8 @@ public struct DeclaredParser: Sendable {
 /// The declared members of one message, as scanned.
 private struct Members: JSONMemberCapture {
     let paths: [[UInt8]]
-    var captured: [JSONCapturedValue?]
-
-    init(paths: [[UInt8]]) {
-        self.paths = paths
-        captured = Array(repeating: nil, count: paths.count)
-    }
+    /// One per path, nil until the member is seen.
+    let captured: UnsafeMutableBufferPointer<JSONCapturedValue?>
 
     func slot(named name: JSONStringToken, _ scanner: inout JSONScanner) -> Int? {
         scanner.withUTF8(name) { key in
@@ -73,7 +73,7 @@ private struct Members: JSONMemberCapture {
         }
     }
 
-    mutating func capture(_ slot: Int, _ value: JSONCapturedValue) {
+    func capture(_ slot: Int, _ value: JSONCapturedValue) {
         captured[slot] = value
     }
 }

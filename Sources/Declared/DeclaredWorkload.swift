@@ -29,11 +29,19 @@ public struct DeclaredWorkload: Workload {
     private let outputNamedIn: PartitionedTable?
     private let now: @Sendable () -> Int64
 
-    struct AggregationPlan: Sendable {
-        var aggregation: Aggregation
-        var time: Int
-        var groups: [(index: Int, missing: DeclaredValue)]
-        var measures: [(kind: Measure.Kind, field: Int?)]
+    /// A class, as ``FieldRule`` is: each message reads every plan.
+    final class AggregationPlan: Sendable {
+        let aggregation: Aggregation
+        let time: Int
+        let groups: [(index: Int, missing: DeclaredValue)]
+        let measures: [(kind: Measure.Kind, field: Int?)]
+
+        init(aggregation: Aggregation, time: Int, groups: [(index: Int, missing: DeclaredValue)], measures: [(kind: Measure.Kind, field: Int?)]) {
+            self.aggregation = aggregation
+            self.time = time
+            self.groups = groups
+            self.measures = measures
+        }
     }
 
     public init(
@@ -131,14 +139,15 @@ public struct DeclaredWorkload: Workload {
             }
             let key = DeclaredBatch.WindowKey(start: start, topic: topic, partition: partition, groups: groups)
             let width = plan.measures.count
-            if let row = batch.windows[index][key] {
+            let next = batch.measures[index].count / max(width, 1)
+            let row = Self.row(of: key, in: &batch.windows[index], next: next)
+            if row == next {
+                for measure in plan.measures { batch.measures[index].append(increment(measure, batch.values, first)) }
+            } else {
                 for (position, measure) in plan.measures.enumerated() {
                     let slot = row * width + position
                     batch.measures[index][slot] = Self.merge(measure.kind, batch.measures[index][slot], increment(measure, batch.values, first))
                 }
-            } else {
-                batch.windows[index][key] = batch.measures[index].count / max(width, 1)
-                for measure in plan.measures { batch.measures[index].append(increment(measure, batch.values, first)) }
             }
         }
         if let publishing {
@@ -150,11 +159,20 @@ public struct DeclaredWorkload: Workload {
             }
         }
         if definition.events != nil {
-            batch.events.append(.init(topic: message.topic, partition: message.partition, offset: message.offset))
+            batch.events.append(.init(topic: batch.topicIndex(message.topic), partition: message.partition, offset: message.offset))
         } else {
             batch.values.truncate(to: mark)
         }
         return nil
+    }
+
+    /// The row of `key`, which becomes `next` when the batch has none yet: one lookup of the key.
+    private static func row(of key: DeclaredBatch.WindowKey, in rows: inout [DeclaredBatch.WindowKey: Int], next: Int) -> Int {
+        func take(_ row: inout Int) -> Int {
+            if row < 0 { row = next }
+            return row
+        }
+        return take(&rows[key, default: -1])
     }
 
     /// The start of the window of `plan` that the message whose first cell is `first` falls in.
@@ -288,7 +306,8 @@ public struct DeclaredWorkload: Workload {
             try batch.values.withText { text in
                 for (index, event) in batch.events.enumerated() {
                     let first = index * width
-                    var topic = event.topic
+                    let topicName = batch.topics[Int(event.topic)]
+                    var topic = topicName
                     // Bound in place (not copied by SQLite), so the row runs while the topic's bytes are at hand.
                     try topic.withUTF8 { topic in
                         insert.bind(text: UnsafeRawBufferPointer(topic), at: 1)
@@ -305,9 +324,9 @@ public struct DeclaredWorkload: Workload {
                         }
                         try insert.run()
                     }
-                    changes?.record(topic: event.topic, partition: event.partition) { set in
+                    changes?.record(topic: topicName, partition: event.partition) { set in
                         set.upsert(table)
-                        set.append(event.topic)
+                        set.append(topicName)
                         set.append(Int64(event.partition))
                         set.append(event.offset)
                         for field in eventFields { set.append(batch.values.databaseValue(at: first + field)) }
@@ -354,7 +373,7 @@ public struct DeclaredWorkload: Workload {
     private static func minutes(of batch: DeclaredBatch, time: Int, width: Int) -> [EventMinutesMap.Entry] {
         struct Key: Hashable {
             var minute: Int64
-            var topic: String
+            var topic: Int32
             var partition: Int32
             var block: Int64
         }
@@ -366,7 +385,9 @@ public struct DeclaredWorkload: Workload {
             ranges[key] = (min(range.first, event.offset), max(range.last, event.offset))
         }
         return ranges.map { key, range in
-            EventMinutesMap.Entry(minuteStart: key.minute, topic: key.topic, partition: key.partition, block: key.block, first: range.first, last: range.last)
+            EventMinutesMap.Entry(
+                minuteStart: key.minute, topic: batch.topics[Int(key.topic)], partition: key.partition, block: key.block, first: range.first, last: range.last
+            )
         }
     }
 

@@ -1,7 +1,9 @@
 import JSONScanning
 
 /// One declared field's rule, applied to the member a message has for it: its type, then its checks.
-struct FieldRule {
+/// A class: a message reads every rule, and a struct holding the field's strings and checks would be
+/// copied (each of them retained and released) at every read.
+final class FieldRule: Sendable {
     /// Why a value breaks the rule, in words that name the member.
     struct Broken: Error {
         var reason: String

@@ -60,7 +60,7 @@ struct BackupCommand: ParsableCommand {
         guard let migration = summary.lastMigration else {
             throw CommandError("\(path) is intact but is not an Eddy database (it has no migrations)")
         }
-        let size = String(format: "%.1f MB", Double(summary.bytes) / 1_048_576)
+        let size = ByteSize.megabytes(summary.bytes)
         return "\(path) is intact (integrity_check ok, \(size), schema at \(migration)); an instance started on it resumes "
             + "\(summary.partitions) partitions at their stored offsets"
     }

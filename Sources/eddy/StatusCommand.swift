@@ -42,10 +42,9 @@ struct StatusCommand: ParsableCommand {
         }
         let ends = endOffsets(offsets)
         let sizes = store.fileSizes()
-        let megabytes = { (bytes: Int64) in String(format: "%.1f MB", Double(bytes) / 1_048_576) }
         print(
             "database  \(database.db)  schema \(try Migrations.currentVersion(of: store) ?? "none")  "
-                + "size \(megabytes(sizes.database))  wal \(megabytes(sizes.wal))"
+                + "size \(ByteSize.megabytes(sizes.database))  wal \(ByteSize.megabytes(sizes.wal))"
         )
         print("\npartitions")
         var partitions = TextTable(headers: ["TOPIC", "PARTITION", "NEXT OFFSET", "END OFFSET", "LAG", "UPDATED"], rightAligned: [1, 2, 3, 4])

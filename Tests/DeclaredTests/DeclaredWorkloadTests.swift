@@ -74,4 +74,21 @@ import Testing
         let remaining = "SELECT topic, partition, offset FROM login_events ORDER BY 1, 2, 3"
         #expect(try declaredDB.read { try Row.fetchAll($0, sql: remaining) } == builtInDB.read { try Row.fetchAll($0, sql: remaining) })
     }
+
+    /// "é" and "e\u{301}" are one text to Swift's `==`, two to SQLite: each has its row, as in the built-in workload.
+    @Test func canonicallyEquivalentGroupsAreCountedApart() throws {
+        let declared = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), now: { Self.clock })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("declared-groups-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Store(path: folder.appendingPathComponent("groups.db").path)
+        try Migrations.apply(to: db, workload: [])
+        _ = try DeclaredMigrationPlan.migrate(declared.schemaTables, in: db, now: Self.clock)
+        let messages = [#"{"user_id":"a","device_type":"\u00e9","timestamp":1795999990}"#, #"{"user_id":"b","device_type":"e\u0301","timestamp":1795999990}"#]
+            .map { LoginEventGenerator.Message(key: nil, value: Array($0.utf8), kind: .valid) }
+        #expect(try Self.run(declared, messages, into: db).isEmpty)
+        let rows = try db.read { try Row.fetchAll($0, sql: "SELECT device_type, logins FROM login_counts ORDER BY device_type") }
+        #expect(rows.map { $0["logins"] as Int64 } == [1, 1])
+        #expect(rows.map { Array(($0["device_type"] as String).utf8) } == [[0x65, 0xCC, 0x81], [0xC3, 0xA9]])
+    }
 }

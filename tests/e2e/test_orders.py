@@ -29,6 +29,23 @@ def stored_orders(db):
     return totals, valid, failed, payloads
 
 
+def run_until_done(eddy_bin, broker, db, log, total, *arguments, before_stop=lambda: None):
+    """`eddy run` with `arguments` until `total` messages are done, then SIGTERM; returns what `before_stop`
+    (called while it still runs) returns."""
+    service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *arguments)
+    try:
+        assert helpers.wait_for_log(log, "partitions assigned", timeout=60), log.read_text()[-1500:]
+        helpers.wait_for_total(db, total, timeout=90)
+        result = before_stop()
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0, log.read_text()[-1500:]
+        return result
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
+
+
 def test_orders_survive_kill9_exact_and_every_bad_order_is_accounted_for(eddy_bin, broker_factory, tmp_path):
     """30,000 orders (10 % bad of every kind, late ones too) while eddy is killed -9 four times, each time
     started on the other of two databases (the partitions' state comes back through the changelog): the
@@ -115,25 +132,19 @@ def test_offsets_reset_takes_a_partitions_orders_out_of_the_shared_totals(eddy_b
                                "--seed", "29", "--bad-share", "0.05", "--log-level", "warning"], capture_output=True, text=True, timeout=120)
     assert produced.returncode == 0, produced.stderr
 
-    def run_until_done():
-        """Runs eddy until every order is done; returns its eddy_rows_written_total per table."""
-        log = tmp_path / "eddy.log"
-        address = f"127.0.0.1:{helpers.free_port()}"
-        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, "--changelog-topic", "off", "--http", address, *ORDERS)
-        try:
-            helpers.wait_for_total(db, 4000, timeout=90)
-            text = helpers.http_get(f"http://{address}/metrics")[1]
-            written = {s.labels["table"]: s.value for family in text_string_to_metric_families(text) for s in family.samples
-                       if s.name == "eddy_rows_written_total"}
-            service.send_signal(signal.SIGTERM)
-            assert service.wait(timeout=30) == 0
-        finally:
-            if service.poll() is None:
-                service.kill()
-                service.wait()
-        return written
+    address = f"127.0.0.1:{helpers.free_port()}"
 
-    written = run_until_done()
+    def written():
+        """eddy_rows_written_total per table."""
+        text = helpers.http_get(f"http://{address}/metrics")[1]
+        return {s.labels["table"]: s.value for family in text_string_to_metric_families(text) for s in family.samples
+                if s.name == "eddy_rows_written_total"}
+
+    def run():
+        return run_until_done(eddy_bin, broker, db, tmp_path / "eddy.log", 4000, "--changelog-topic", "off", "--http", address, *ORDERS,
+                              before_stop=written)
+
+    written = run()
     messages = helpers.read_topic(broker.bootstrap, "orders")
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT (SELECT COUNT(*) FROM order_events), (SELECT COUNT(*) FROM order_totals)").fetchone()
@@ -155,7 +166,7 @@ def test_offsets_reset_takes_a_partitions_orders_out_of_the_shared_totals(eddy_b
     pruned = subprocess.run([eddy_bin, "prune", "--db", str(db), *ORDERS], capture_output=True, text=True, timeout=60)
     assert pruned.returncode == 0 and [line.split()[:2] for line in pruned.stdout.splitlines()[1:3]] == [["order_events", "30d"], ["order_totals", "400d"]], pruned.stdout
 
-    run_until_done()
+    run()
     totals, valid, failed = order_rules.expected_totals(messages, now=started)
     assert stored_orders(db)[:3] == (totals, valid, failed)
 
@@ -170,17 +181,7 @@ def test_a_database_of_the_built_in_workload_runs_on_with_the_user_login_file(ed
     def produce_and_consume(seed, total, *workload):
         assert subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--count", "3000", "--seed", str(seed),
                                "--log-level", "warning"], capture_output=True, timeout=120).returncode == 0
-        log = tmp_path / "eddy.log"
-        service = helpers.run_eddy(eddy_bin, broker.bootstrap, db, log, *workload)
-        try:
-            assert helpers.wait_for_log(log, "partitions assigned", timeout=60)
-            helpers.wait_for_total(db, total, timeout=90)
-            service.send_signal(signal.SIGTERM)
-            assert service.wait(timeout=30) == 0, log.read_text()[-1500:]
-        finally:
-            if service.poll() is None:
-                service.kill()
-                service.wait()
+        run_until_done(eddy_bin, broker, db, tmp_path / "eddy.log", total, *workload)
 
     produce_and_consume(31, 3000)
     produce_and_consume(32, 6000, "--workload", str(ROOT / "workloads/user-login.yaml"))
@@ -236,3 +237,35 @@ def test_the_five_commands_of_the_workloads_page_give_answers(eddy_bin, tmp_path
         except ProcessLookupError:
             pass
         shell.wait(timeout=30)
+
+
+def test_late_orders_wait_in_failed_messages_and_count_once_reprocessed_after_the_file_allows_them(eddy_bin, broker_factory, tmp_path):
+    """With a lateness of 1 h, orders of the hours before fail as `late` (and the 10-day-old ones); the file
+    lengthened to 2 days (a change its tables take in place) and `eddy run --reprocess-failed`: the ones it
+    now takes are counted once, exactly as the file's rules say, and the 10-day-old ones stay dead."""
+    broker = broker_factory(partitions=2, topic="orders")
+    db = tmp_path / "eddy.db"
+    started = int(time.time())
+    strict = tmp_path / "orders-strict.yaml"
+    strict.write_text((ROOT / "workloads/orders.yaml").read_text().replace("lateness: 2d", "lateness: 1h"))
+    assert "lateness: 1h" in strict.read_text()
+    produced = subprocess.run([eddy_bin, "produce", "--brokers", broker.bootstrap, "--stream", "orders", "--count", "3000",
+                               "--seed", "37", "--bad-share", "0.1", "--log-level", "warning"], capture_output=True, text=True, timeout=120)
+    assert produced.returncode == 0, produced.stderr
+
+    def late_left(db):
+        with sqlite3.connect(db) as connection:
+            return connection.execute("SELECT COUNT(*) FROM failed_messages WHERE error_class = 'late' AND status != 'resolved'").fetchone()[0]
+
+    messages = helpers.read_topic(broker.bootstrap, "orders")
+    expected_dead = sum(1 for _, _, value in messages if order_rules.classify(value, started)[0] == "late")
+    run_until_done(eddy_bin, broker, db, tmp_path / "eddy.log", 3000, "--workload", str(strict))
+    late_first = late_left(db)
+    assert late_first > expected_dead + 100, (late_first, expected_dead)
+
+    run_until_done(eddy_bin, broker, db, tmp_path / "eddy.log", 3000, *ORDERS, "--reprocess-failed",
+                   before_stop=lambda: helpers.wait_until(lambda: late_left(db) == expected_dead, 60, "the reprocessed orders were not taken"))
+    totals, valid, _ = order_rules.expected_totals(messages, now=started)
+    stored_totals, stored_valid, _, _ = stored_orders(db)
+    assert stored_valid == valid and stored_totals == totals, "each reprocessed order counted once"
+    assert late_left(db) == expected_dead, "the orders still too late stay in failed_messages"
