@@ -31,9 +31,9 @@ final class EngineMetrics: Sendable {
     let messagesLost = Metrics.Counter(label: "eddy_messages_deleted_unread_total")
     let restoredRows = Metrics.Counter(label: "eddy_restored_rows_total")
     let restoreSeconds = Metrics.Timer(label: "eddy_restore_seconds")
-    let failed = LabelledCounters("eddy_messages_failed_total", by: "class")
-    let pruned = LabelledCounters("eddy_rows_pruned_total", by: "table")
-    let written = LabelledCounters("eddy_rows_written_total", by: "table")
+    let failed = LabelledCounters(label: "eddy_messages_failed_total", dimension: "class")
+    let pruned = LabelledCounters(label: "eddy_rows_pruned_total", dimension: "table")
+    let written = LabelledCounters(label: "eddy_rows_written_total", dimension: "table")
     private let lagByPartition = Mutex<[String: Gauge]>([:])
 
     /// Removes the lag gauge of a partition this instance no longer owns: its last value would read as

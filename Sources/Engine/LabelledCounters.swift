@@ -8,7 +8,7 @@ final class LabelledCounters: Sendable {
     private let dimension: String
     private let counters = Mutex<[String: Metrics.Counter]>([:])
 
-    init(_ label: String, by dimension: String) {
+    init(label: String, dimension: String) {
         self.label = label
         self.dimension = dimension
     }

@@ -144,12 +144,12 @@ def test_offsets_reset_takes_a_partitions_orders_out_of_the_shared_totals(eddy_b
         return run_until_done(eddy_bin, broker, db, tmp_path / "eddy.log", 4000, "--changelog-topic", "off", "--http", address, *ORDERS,
                               before_stop=written)
 
-    written = run()
+    rows_written = run()
     messages = helpers.read_topic(broker.bootstrap, "orders")
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT (SELECT COUNT(*) FROM order_events), (SELECT COUNT(*) FROM order_totals)").fetchone()
     # Each batch upserts a window's row again: order_totals is written at least once per row it holds.
-    assert written["order_events"] == rows[0] and written["order_totals"] >= rows[1] > 0, (written, rows)
+    assert rows_written["order_events"] == rows[0] and rows_written["order_totals"] >= rows[1] > 0, (rows_written, rows)
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT DISTINCT topic, partition FROM order_totals").fetchall() == [("", -1)]
     reset = subprocess.run([eddy_bin, "offsets", "reset", "--db", str(db), "--topic", "orders", "--partition", "1", "--to", "0", *ORDERS],
