@@ -1,10 +1,25 @@
 import ArgumentParser
+import Logins
 import Store
 
 /// Which database file to use.
 struct DatabaseOptions: ParsableArguments {
     @Option(help: "The SQLite database file; created when missing. [env: EDDY_DB]")
     var db: String = Env.string("EDDY_DB", default: "eddy.db")
+
+    /// Opens the database with the engine's tables up to date (`failed_messages`, `consumer_offsets`, ...),
+    /// for the commands that use only those: they work on a database of any workload, the built-in one's
+    /// or a file's.
+    func openEngineTables() throws -> Store {
+        let store = try Store(path: db)
+        do {
+            try Migrations.apply(to: store, workload: [], alsoKnown: LoginsMigrations.all)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        return store
+    }
 
     /// Opens the database and applies pending migrations: the engine's and the Logins workload's.
     /// - Parameter maxBytes: the largest the file may grow; `nil` for no limit.

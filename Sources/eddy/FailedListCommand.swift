@@ -31,7 +31,7 @@ struct FailedListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.openMigrated()
+        let store = try database.openEngineTables()
         let filter = FailureFilter(status: status, errorClass: errorClass, since: since.map { UTCTime.now - $0.seconds })
         let (rows, total) = try store.read { db in
             (try FailedMessages.list(db, filter, limit: limit), try FailedMessages.count(db, filter))

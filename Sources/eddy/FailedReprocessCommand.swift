@@ -35,7 +35,7 @@ struct FailedReprocessCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.openMigrated()
+        let store = try database.openEngineTables()
         let filter = FailureFilter(ids: id, errorClass: errorClass)
         let flagged = try store.write { db in try FailedMessages.flag(db, filter) }
         print(

@@ -20,7 +20,7 @@ struct FailedShowCommand: ParsableCommand {
     var id: Int64
 
     func run() throws {
-        let store = try database.openMigrated()
+        let store = try database.openEngineTables()
         guard let row = try store.read({ db in try FailedMessages.find(db, id: id) }) else {
             throw CommandError("failed_messages has no row with id \(id); `eddy failed list` shows the ids")
         }

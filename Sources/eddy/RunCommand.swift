@@ -53,6 +53,14 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs the workload of the file `--workload` names.
     private func runDeclared(_ definition: WorkloadDefinition, logger: Logger) async throws {
+        // The built-in workload's own options: refused rather than ignored.
+        guard processing.storeEvents else {
+            throw CommandError("--store-events is the built-in workload's; with --workload, leave `events` out of \(workload.workload) instead")
+        }
+        for (option, value, builtInDefault) in [("--retain-events", retention.retainEvents, "7d"), ("--retain-counts", retention.retainCounts, "90d")]
+        where value.span?.seconds != RetentionPeriod(argument: builtInDefault)?.span?.seconds {
+            throw CommandError("\(option) is the built-in workload's; with --workload, each table's `retention` in \(workload.workload) says how long it keeps its rows")
+        }
         var outputSettings = try output.settings(connection)
         if let declared = definition.output, let settings = outputSettings {
             outputSettings = OutputSettings(topic: declared.topic, kafka: settings.kafka, maxPending: settings.maxPending)

@@ -32,7 +32,7 @@ struct StatusCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CommandError("there is no database at \(database.db); pass --db or run `eddy run` first")
         }
-        let store = try database.openMigrated()
+        let store = try database.openEngineTables()
         let (offsets, failures, flagged) = try store.read { db in
             (
                 try ConsumerOffsets.load(db).sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) },

@@ -122,3 +122,11 @@ def test_eddy_run_with_the_user_login_file_survives_kill9_exact_and_publishes(ed
             if process and process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+@pytest.mark.parametrize("option", [("--store-events", "false"), ("--retain-events", "1d"), ("--retain-counts", "30d")])
+def test_the_built_in_workloads_own_options_are_refused_with_a_file_not_ignored(eddy_bin, tmp_path, option):
+    result = subprocess.run([eddy_bin, "run", "--workload", str(ROOT / "workloads/orders.yaml"), "--db", str(tmp_path / "e.db"),
+                             "--http", "off", *option], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1 and f"{option[0]} is the built-in workload's" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "e.db").exists()
