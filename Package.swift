@@ -109,7 +109,7 @@ let package = Package(
             ]
         ),
         // The synthetic streams (user-login, orders): `eddy produce`, `eddy demo`, the tests and the benchmarks.
-        .target(name: "Generators", dependencies: ["Logins"]),
+        .target(name: "Generators", dependencies: ["Logins", "Primitives"]),
         .executableTarget(
             name: "eddy",
             dependencies: [

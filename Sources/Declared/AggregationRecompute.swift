@@ -17,7 +17,6 @@ struct AggregationRecompute {
     private let measures: [String]
 
     init(_ aggregation: Aggregation, _ definition: WorkloadDefinition) {
-        func field(_ name: String) -> DeclaredField { definition.fields.first { $0.name == name }! }
         self.aggregation = aggregation
         let needed = [aggregation.time] + aggregation.groupBy + aggregation.measures.compactMap(\.field)
         if let table = definition.events {
@@ -28,19 +27,19 @@ struct AggregationRecompute {
             events = nil
             unavailable = "the file declares no events table to compute it from"
         }
-        let time = field(aggregation.time).column
+        let time = definition.field(aggregation.time)!.column
         let window = aggregation.windowSeconds
         windowStart = "(\(time) - ((\(time) % \(window)) + \(window)) % \(window))"
         groups = aggregation.groupBy.map { name in
-            let group = field(name)
+            let group = definition.field(name)!
             return (group.column, group.defaultValue.flatMap { DeclaredValue(default: $0, of: group) }?.databaseValue ?? .null)
         }
         measures = aggregation.measures.enumerated().map { index, measure in
             switch measure.kind {
             case .count: "count(*) AS m\(index)"
-            case .sum(let name): "coalesce(sum(\(field(name).column)), 0) AS m\(index)"
-            case .min(let name): "min(\(field(name).column)) AS m\(index)"
-            case .max(let name): "max(\(field(name).column)) AS m\(index)"
+            case .sum(let name): "coalesce(sum(\(definition.field(name)!.column)), 0) AS m\(index)"
+            case .min(let name): "min(\(definition.field(name)!.column)) AS m\(index)"
+            case .max(let name): "max(\(definition.field(name)!.column)) AS m\(index)"
             }
         }
     }

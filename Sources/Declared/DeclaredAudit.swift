@@ -49,7 +49,6 @@ public enum DeclaredAudit {
     }
 
     private static func audit(_ db: Database, _ recompute: AggregationRecompute, _ definition: WorkloadDefinition, from: Int64?) throws -> Report {
-        func field(_ name: String) -> DeclaredField { definition.fields.first { $0.name == name }! }
         let aggregation = recompute.aggregation
         let events = recompute.events!
         let table = aggregation.table
@@ -73,7 +72,7 @@ public enum DeclaredAudit {
             stored AS (
                 SELECT \(aggregation.windowColumn) AS w\(recompute.groups.enumerated().map { ", \($1.column) AS g\($0)" }.joined()), \(storedMeasures.joined(separator: ", "))
                 FROM \(table), bounds WHERE \(aggregation.windowColumn) >= low
-                    AND \(aggregation.windowColumn) <= (SELECT max(\(field(aggregation.time).column)) FROM \(events))
+                    AND \(aggregation.windowColumn) <= (SELECT max(\(definition.field(aggregation.time)!.column)) FROM \(events))
                 GROUP BY \((["w"] + groupNames).joined(separator: ", "))
             )
             """
@@ -82,7 +81,7 @@ public enum DeclaredAudit {
         let measures = aggregation.measures.indices.map { "s.m\($0) AS s\($0), r.m\($0) AS r\($0)" }.joined(separator: ", ")
         let differs = aggregation.measures.enumerated().map { index, measure -> String in
             let (s, r) = ("coalesce(s.m\(index), \(zero(measure)))", "coalesce(r.m\(index), \(zero(measure)))")
-            return field(measure.field ?? aggregation.time).type == .number
+            return definition.field(measure.field ?? aggregation.time)!.type == .number
                 ? "abs(\(s) - \(r)) > 1e-9 * max(abs(\(s)), abs(\(r)), 1)" : "\(s) IS NOT \(r)"
         }.joined(separator: " OR ")
         let rows = try Row.fetchAll(

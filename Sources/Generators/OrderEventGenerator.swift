@@ -1,3 +1,5 @@
+import Primitives
+
 /// A deterministic synthetic stream of orders, for `workloads/orders.yaml`: `eddy produce --stream orders`,
 /// the tests and the benchmarks.
 ///
@@ -199,27 +201,12 @@ private struct Order {
         let draw = random.below(10)
         let offsetMinutes = draw == 9 ? [60, -300, 330, 540][random.below(4)] : 0
         let local = seconds + Int64(offsetMinutes * 60)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secondOfDay = local - days * 86_400
-        let (year, month, day) = civil(days)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        var text = "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
+        // ISO8601UTC's text of the local time, without its `Z`.
+        var text = String(ISO8601UTC.format(local).dropLast())
         if draw == 8 { text += ".\(100 + random.below(900))" }
         if offsetMinutes == 0 { return text + "Z" }
-        let magnitude = Int64(abs(offsetMinutes))
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let magnitude = abs(offsetMinutes)
         return text + (offsetMinutes > 0 ? "+" : "-") + two(magnitude / 60) + ":" + two(magnitude % 60)
-    }
-
-    /// The civil date of a day count from 1970-01-01 (Howard Hinnant's civil_from_days).
-    private static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

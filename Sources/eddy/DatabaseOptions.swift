@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logins
 import Store
 
 /// Which database file to use.
@@ -11,14 +10,7 @@ struct DatabaseOptions: ParsableArguments {
     /// for the commands that use only those: they work on a database of any workload, the built-in one's
     /// or a file's.
     func openEngineTables() throws -> Store {
-        let store = try Store(path: db)
-        do {
-            try Migrations.apply(to: store, workload: [], alsoKnown: LoginsMigrations.all)
-        } catch {
-            try? store.close()
-            throw error
-        }
-        return store
+        try MigratedStore.engineTables(db).store
     }
 
     /// Opens the database and applies pending migrations: the engine's and the Logins workload's.

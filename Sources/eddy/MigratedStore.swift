@@ -37,14 +37,26 @@ struct MigratedStore {
     /// file that declares them (workloads/user-login.yaml) takes as they are.
     /// - Throws: `CommandError` when the file declares a change its tables cannot take in place.
     static func declared(_ path: String, _ definition: WorkloadDefinition, file: String, maxBytes: Int64? = nil) throws -> MigratedStore {
+        var opened = try engineTables(path, maxBytes: maxBytes)
+        do {
+            opened.tables = try DeclaredMigrationPlan.migrate(DeclaredSchema(definition), in: opened.store, now: Int64(Date().timeIntervalSince1970))
+            return opened
+        } catch {
+            try? opened.store.close()
+            if let error = error as? DeclaredChangeError { throw CommandError("\(file): \(error)") }
+            throw error
+        }
+    }
+
+    /// The engine's tables only (`failed_messages`, `consumer_offsets`, ...), for a database of any workload:
+    /// the built-in workload's migrations may be recorded, and are not run.
+    static func engineTables(_ path: String, maxBytes: Int64? = nil) throws -> MigratedStore {
         let store = try Store(path: path, maxBytes: maxBytes)
         do {
-            let applied = try Migrations.apply(to: store, workload: [], alsoKnown: LoginsMigrations.all)
-            let tables = try DeclaredMigrationPlan.migrate(DeclaredSchema(definition), in: store, now: Int64(Date().timeIntervalSince1970))
-            return MigratedStore(store: store, migrations: applied, tables: tables)
-        } catch let error as DeclaredChangeError {
+            return MigratedStore(store: store, migrations: try Migrations.apply(to: store, workload: [], alsoKnown: LoginsMigrations.all))
+        } catch {
             try? store.close()
-            throw CommandError("\(file): \(error)")
+            throw error
         }
     }
 }
