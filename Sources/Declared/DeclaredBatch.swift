@@ -12,14 +12,6 @@ public struct DeclaredBatch: Sendable {
         var offset: Int64
     }
 
-    /// One row of an aggregation: a window, a source partition and a group.
-    struct WindowKey: Hashable, Sendable {
-        var start: Int64
-        var topic: String
-        var partition: Int32
-        var groups: [DeclaredValue]
-    }
-
     var events: [Event] = []
     /// The source topics of the events (a batch seldom has more than one).
     var topics: [String] = []
@@ -27,10 +19,8 @@ public struct DeclaredBatch: Sendable {
     var values = StagedValues()
     /// The messages for the output topic, each carrying its bytes.
     var output = StagedOutput(namedIn: nil)
-    /// Per aggregation, in the file's order: each row's place in ``measures``.
-    var windows: [[WindowKey: Int]]
-    /// Per aggregation: the rows' measures, flat, the aggregation's measures for each row in turn.
-    var measures: [[DeclaredValue]]
+    /// Per aggregation, in the file's order: its rows and their measures.
+    var windows: [WindowRows]
     /// The oldest window start each aggregation still takes, read from the clock once per batch.
     var lateBefore: [Int64?]?
 
@@ -42,8 +32,8 @@ public struct DeclaredBatch: Sendable {
         return Int32(topics.count - 1)
     }
 
-    init(aggregations: Int) {
-        windows = Array(repeating: [:], count: aggregations)
-        measures = Array(repeating: [], count: aggregations)
+    /// `measures`: how many measures each aggregation has, in the file's order.
+    init(measures: [Int]) {
+        windows = measures.map(WindowRows.init)
     }
 }

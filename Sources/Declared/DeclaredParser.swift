@@ -1,5 +1,4 @@
 import Engine
-import Foundation
 import JSONScanning
 
 /// Reads a message's value as a workload file declares it: a JSON object whose declared members each
@@ -9,14 +8,14 @@ import JSONScanning
 /// order and the words of the built-in parser: a test compares them message by message).
 public struct DeclaredParser: Sendable {
     private let rules: [FieldRule]
-    /// The JSON member of each field, as bytes, to compare keys with.
-    private let paths: [[UInt8]]
+    /// The JSON member of each field, to find a key's field by.
+    private let names: MemberNames
     /// Field indices in the order their rules are checked.
     private let order: [Int]
 
     public init(_ definition: WorkloadDefinition) {
         rules = definition.fields.map(FieldRule.init)
-        paths = definition.fields.map { Array($0.path.utf8) }
+        names = MemberNames(definition.fields.map(\.path))
         order = definition.fields.indices.filter { definition.fields[$0].required } + definition.fields.indices.filter { !definition.fields[$0].required }
     }
 
@@ -24,9 +23,9 @@ public struct DeclaredParser: Sendable {
     /// message breaks a rule (then `values` is as it was).
     func parse(_ value: UnsafeRawBufferPointer?, into values: inout StagedValues) -> WorkloadFailure? {
         // The captured members live on the stack: parsing a message allocates nothing.
-        withUnsafeTemporaryAllocation(of: JSONCapturedValue?.self, capacity: paths.count) { captured in
+        withUnsafeTemporaryAllocation(of: JSONCapturedValue?.self, capacity: rules.count) { captured in
             captured.initialize(repeating: nil)
-            var members = Members(paths: paths, captured: captured)
+            var members = Members(names: names, captured: captured)
             switch JSONObjectMessage.scan(value, into: &members) {
             case .failure(let notAnObject):
                 return WorkloadFailure(errorClass: "malformed", reason: notAnObject.reason)
@@ -60,17 +59,12 @@ public struct DeclaredParser: Sendable {
 
 /// The declared members of one message, as scanned.
 private struct Members: JSONMemberCapture {
-    let paths: [[UInt8]]
-    /// One per path, nil until the member is seen.
+    let names: MemberNames
+    /// One per field, nil until its member is seen.
     let captured: UnsafeMutableBufferPointer<JSONCapturedValue?>
 
     func slot(named name: JSONStringToken, _ scanner: inout JSONScanner) -> Int? {
-        scanner.withUTF8(name) { key in
-            // The length first: most members differ in it, and then no byte is compared.
-            paths.firstIndex { path in
-                path.count == key.count && path.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
-            }
-        }
+        scanner.withUTF8(name) { names.index(of: $0) }
     }
 
     func capture(_ slot: Int, _ value: JSONCapturedValue) {

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A declared field's value in one message, as it is stored.
-public enum DeclaredValue: Sendable, Hashable {
+public enum DeclaredValue: Sendable, Equatable {
     /// Absent or null in an optional field.
     case null
     case text(String)
@@ -10,10 +10,9 @@ public enum DeclaredValue: Sendable, Hashable {
     case real(Double)
 }
 
-
 extension DeclaredValue {
-    /// Texts are equal when their UTF-8 bytes are, as SQLite compares them: Swift's `==` takes canonically
-    /// equivalent texts ("é" and "e\u{301}") for one, which would count one spelling under the other's row.
+    /// Texts are equal when their UTF-8 bytes are, as SQLite compares them (Swift's `==` takes canonically
+    /// equivalent texts, "é" and "e\u{301}", for one).
     public static func == (a: DeclaredValue, b: DeclaredValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
@@ -21,16 +20,6 @@ extension DeclaredValue {
         case (.integer(let x), .integer(let y)): x == y
         case (.real(let x), .real(let y)): x == y
         default: false
-        }
-    }
-
-    /// Swift's hash, which texts with the same bytes share since they are equal to Swift too.
-    public func hash(into hasher: inout Hasher) {
-        switch self {
-        case .null: hasher.combine(0)
-        case .text(let text): hasher.combine(text)
-        case .integer(let value): hasher.combine(value)
-        case .real(let value): hasher.combine(value)
         }
     }
 

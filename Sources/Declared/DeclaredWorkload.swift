@@ -9,7 +9,7 @@ import Store
 ///
 /// With the changelog on (`attributesPartitions`), every row a batch writes is recorded whole in its
 /// partition's change set (an aggregation's row as the batch's increment, merged at restore), so that
-/// the tables move with their partitions. Work in progress (issue 17): not yet run by `eddy run`.
+/// the tables move with their partitions.
 public struct DeclaredWorkload: Workload {
     public let definition: WorkloadDefinition
     private let schema: DeclaredSchema
@@ -33,10 +33,11 @@ public struct DeclaredWorkload: Workload {
     final class AggregationPlan: Sendable {
         let aggregation: Aggregation
         let time: Int
-        let groups: [(index: Int, missing: DeclaredValue)]
-        let measures: [(kind: Measure.Kind, field: Int?)]
+        let groups: [WindowRows.Group]
+        /// How each measure combines, and its field (nil for a count).
+        let measures: [(combine: MeasureValue.Combine, field: Int?)]
 
-        init(aggregation: Aggregation, time: Int, groups: [(index: Int, missing: DeclaredValue)], measures: [(kind: Measure.Kind, field: Int?)]) {
+        init(aggregation: Aggregation, time: Int, groups: [WindowRows.Group], measures: [(combine: MeasureValue.Combine, field: Int?)]) {
             self.aggregation = aggregation
             self.time = time
             self.groups = groups
@@ -58,9 +59,10 @@ public struct DeclaredWorkload: Workload {
                 aggregation: aggregation, time: index(aggregation.time),
                 groups: aggregation.groupBy.map { name in
                     let field = definition.fields[index(name)]
-                    return (index(name), field.defaultValue.flatMap { DeclaredValue(default: $0, of: field) } ?? .null)
+                    let missing = field.defaultValue.flatMap { DeclaredValue(default: $0, of: field) } ?? .null
+                    return WindowRows.Group(field: index(name), missing: GroupValue.encoded(missing))
                 },
-                measures: aggregation.measures.map { ($0.kind, $0.field.map(index)) }
+                measures: aggregation.measures.map { (MeasureValue.Combine($0.kind), $0.field.map(index)) }
             )
         }
         eventFields = definition.events?.fields.map(index) ?? []
@@ -106,7 +108,7 @@ public struct DeclaredWorkload: Workload {
     }
 
     public func makeBatch(capacity: Int) -> DeclaredBatch {
-        var batch = DeclaredBatch(aggregations: plans.count)
+        var batch = DeclaredBatch(measures: plans.map(\.measures.count))
         batch.output = StagedOutput(namedIn: outputNamedIn)
         if definition.events != nil {
             batch.events.reserveCapacity(capacity)
@@ -120,7 +122,7 @@ public struct DeclaredWorkload: Workload {
         if let failure = parser.parse(message.value, into: &batch.values) { return failure }
         let first = mark.first
         let cutoffs = lateBefore(&batch)
-        let topic = attributesPartitions ? message.topic : ""
+        let topic = attributesPartitions ? batch.topicIndex(message.topic) : -1
         let partition = attributesPartitions ? message.partition : -1
         // Every window is checked before any is counted: a late message counts nowhere.
         for (plan, cutoff) in zip(plans, cutoffs) {
@@ -132,29 +134,23 @@ public struct DeclaredWorkload: Workload {
                     + "of \(plan.aggregation.table) is older than it keeps; reprocess it after lengthening its retention or lateness"
             )
         }
-        for (index, plan) in plans.enumerated() {
-            guard let start = windowStart(plan, batch.values, first) else { continue }
-            let groups = plan.groups.map { group in
-                batch.values.cells[first + group.index] == .null ? group.missing : batch.values.value(at: first + group.index)
-            }
-            let key = DeclaredBatch.WindowKey(start: start, topic: topic, partition: partition, groups: groups)
-            let width = plan.measures.count
-            let next = batch.measures[index].count / max(width, 1)
-            let row = Self.row(of: key, in: &batch.windows[index], next: next)
-            if row == next {
-                for measure in plan.measures { batch.measures[index].append(increment(measure, batch.values, first)) }
-            } else {
+        // A copy of the values while the rows and the output read them; it ends before the values are truncated, so that
+        // truncating them copies nothing.
+        do {
+            let values = batch.values
+            for (index, plan) in plans.enumerated() {
+                guard let start = windowStart(plan, values, first) else { continue }
+                let row = batch.windows[index].row(start: start, topic: topic, partition: partition, groups: plan.groups, of: values, first: first)
                 for (position, measure) in plan.measures.enumerated() {
-                    let slot = row * width + position
-                    batch.measures[index][slot] = Self.merge(measure.kind, batch.measures[index][slot], increment(measure, batch.values, first))
+                    let part = MeasureValue(measure.combine, cell: measure.field.map { values.cells[first + $0] })
+                    batch.windows[index].add(part, measure.combine, row: row, position: position)
                 }
             }
-        }
-        if let publishing {
-            let values = batch.values
-            Self.withKey(values, first + publishing.key) { key in
-                batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: key) {
-                    publishing.encoder.append(values, first: first, to: &$0)
+            if let publishing {
+                Self.withKey(values, first + publishing.key) { key in
+                    batch.output.append(topic: message.topic, partition: message.partition, offset: message.offset, key: key) {
+                        publishing.encoder.append(values, first: first, to: &$0)
+                    }
                 }
             }
         }
@@ -164,15 +160,6 @@ public struct DeclaredWorkload: Workload {
             batch.values.truncate(to: mark)
         }
         return nil
-    }
-
-    /// The row of `key`, which becomes `next` when the batch has none yet: one lookup of the key.
-    private static func row(of key: DeclaredBatch.WindowKey, in rows: inout [DeclaredBatch.WindowKey: Int], next: Int) -> Int {
-        func take(_ row: inout Int) -> Int {
-            if row < 0 { row = next }
-            return row
-        }
-        return take(&rows[key, default: -1])
     }
 
     /// The start of the window of `plan` that the message whose first cell is `first` falls in.
@@ -194,21 +181,6 @@ public struct DeclaredWorkload: Workload {
         }
     }
 
-    /// One message's part of a measure.
-    private func increment(_ measure: (kind: Measure.Kind, field: Int?), _ values: StagedValues, _ first: Int) -> DeclaredValue {
-        let value: DeclaredValue =
-            switch measure.field.map({ values.cells[first + $0] }) {
-            case .integer(let number): .integer(number)
-            case .real(let number): .real(number)
-            case .null, .text, nil: .null
-            }
-        switch measure.kind {
-        case .count: return .integer(1)
-        case .sum: return value == .null ? .integer(0) : value
-        case .min, .max: return value
-        }
-    }
-
     /// The oldest window start each aggregation takes now: `lateness` after the window's end, else its retention.
     private func lateBefore(_ batch: inout DeclaredBatch) -> [Int64?] {
         if let cached = batch.lateBefore { return cached }
@@ -220,29 +192,6 @@ public struct DeclaredWorkload: Workload {
         }
         batch.lateBefore = cutoffs
         return cutoffs
-    }
-
-    /// Two parts of a measure together.
-    static func merge(_ kind: Measure.Kind, _ a: DeclaredValue, _ b: DeclaredValue) -> DeclaredValue {
-        switch (kind, a, b) {
-        case (_, .null, _): return b
-        case (_, _, .null): return a
-        case (.count, .integer(let x), .integer(let y)), (.sum, .integer(let x), .integer(let y)): return .integer(x &+ y)
-        case (.sum, .real(let x), .real(let y)): return .real(x + y)
-        case (.sum, .integer(let x), .real(let y)), (.sum, .real(let y), .integer(let x)): return .real(Double(x) + y)
-        case (.min, _, _): return Self.less(b, a) ? b : a
-        case (.max, _, _): return Self.less(a, b) ? b : a
-        default: return a
-        }
-    }
-
-    private static func less(_ a: DeclaredValue, _ b: DeclaredValue) -> Bool {
-        switch (a, b) {
-        case (.integer(let x), .integer(let y)): x < y
-        case (.real(let x), .real(let y)): x < y
-        case (.text(let x), .text(let y)): x < y
-        default: false
-        }
     }
 
     public func rowsWritten(by batch: DeclaredBatch) -> [(table: String, rows: Int)] {
@@ -260,6 +209,10 @@ public struct DeclaredWorkload: Workload {
             sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.name) WHERE topic = ? AND partition = ? AND offset >= ? AND offset < ? ORDER BY offset"
         )
         var records = OutputRecords()
+        let types = eventFields.map { definition.fields[$0].type }
+        // One message's values at a time, in buffers kept from row to row.
+        var values = StagedValues()
+        let empty = values.mark
         for range in ranges {
             guard range.table == table.name else {
                 throw EngineError("an outbox row names output rows of \(range.table), which the workload \(definition.name) does not publish from")
@@ -269,12 +222,12 @@ public struct DeclaredWorkload: Workload {
             select.bind(range.from, at: 3)
             select.bind(range.to, at: 4)
             try select.forEachRow { row in
-                var values = StagedValues()
+                values.truncate(to: empty)
                 values.appendNulls(definition.fields.count)
                 for (position, field) in eventFields.enumerated() {
                     let column = Int32(position + 1)
                     guard !row.isNull(column) else { continue }
-                    switch definition.fields[field].type {
+                    switch types[position] {
                     case .string: values.setText(row.bytes(column)!, at: field)
                     case .number: values.set(.real(row.double(column)), at: field)
                     default: values.set(.integer(row.integer(column)), at: field)
@@ -314,13 +267,7 @@ public struct DeclaredWorkload: Workload {
                         insert.bind(Int64(event.partition), at: 2)
                         insert.bind(event.offset, at: 3)
                         for (position, field) in eventFields.enumerated() {
-                            let parameter = Int32(position + 4)
-                            switch batch.values.cells[first + field] {
-                            case .null: insert.bind(nil as Int64?, at: parameter)
-                            case .integer(let value): insert.bind(value, at: parameter)
-                            case .real(let value): insert.bind(value, at: parameter)
-                            case .text(let start, let count): insert.bind(text: text[cell: start, count], at: parameter)
-                            }
+                            batch.values.bind(first + field, text: text, to: insert, at: Int32(position + 4))
                         }
                         try insert.run()
                     }
@@ -329,7 +276,7 @@ public struct DeclaredWorkload: Workload {
                         set.append(topicName)
                         set.append(Int64(event.partition))
                         set.append(event.offset)
-                        for field in eventFields { set.append(batch.values.databaseValue(at: first + field)) }
+                        for field in eventFields { batch.values.append(first + field, text: text, to: &set) }
                     }
                 }
             }
@@ -337,32 +284,31 @@ public struct DeclaredWorkload: Workload {
                 try eventTime.map.write(Self.minutes(of: batch, time: eventTime.field, width: width), to: db, changes: changes)
             }
         }
-        for (aggregation, (plan, windows)) in zip(plans, batch.windows).enumerated() where !windows.isEmpty {
+        for (plan, windows) in zip(plans, batch.windows) where !windows.isEmpty {
             let table = partitionedTables.first { $0.name == plan.aggregation.table }!
             let upsert = try BatchStatement(db, sql: Self.upsertSQL(plan, definition))
-            let width = plan.measures.count
-            for (key, row) in windows {
-                let measures = batch.measures[aggregation][row * width..<(row + 1) * width]
+            try windows.forEach { row, groups, measures in
+                let topic = row.topic < 0 ? "" : batch.topics[Int(row.topic)]
                 var position: Int32 = 1
-                func bind(_ value: DatabaseValue) {
-                    upsert.bind(value, at: position)
-                    position += 1
+                func next() -> Int32 {
+                    defer { position += 1 }
+                    return position
                 }
-                bind(key.start.databaseValue)
-                for group in key.groups { bind(group.databaseValue) }
-                bind(key.topic.databaseValue)
-                bind(Int64(key.partition).databaseValue)
-                for measure in measures { bind(measure.databaseValue) }
-                bind(now.databaseValue)
+                upsert.bind(row.start, at: next())
+                GroupValue.forEach(in: groups) { $0.bind(to: upsert, at: next()) }
+                upsert.bind(topic, at: next())
+                upsert.bind(Int64(row.partition), at: next())
+                for measure in measures { measure.bind(to: upsert, at: next()) }
+                upsert.bind(now, at: next())
                 try upsert.run()
                 // The increment, which adds up (or takes the smaller, the larger) at restore.
-                changes?.record(topic: key.topic, partition: key.partition) { set in
+                changes?.record(topic: topic, partition: row.partition) { set in
                     set.merge(table)
-                    set.append(key.start)
-                    for group in key.groups { set.append(group.databaseValue) }
-                    set.append(key.topic)
-                    set.append(Int64(key.partition))
-                    for measure in measures { set.append(measure.databaseValue) }
+                    set.append(row.start)
+                    GroupValue.forEach(in: groups) { $0.append(to: &set) }
+                    set.append(topic)
+                    set.append(Int64(row.partition))
+                    for measure in measures { measure.append(to: &set) }
                     set.append(now)
                 }
             }
@@ -394,7 +340,7 @@ public struct DeclaredWorkload: Workload {
     /// `INSERT ... ON CONFLICT (key) DO UPDATE` that adds a batch's measures to a stored row.
     private static func upsertSQL(_ plan: AggregationPlan, _ definition: WorkloadDefinition) -> String {
         let aggregation = plan.aggregation
-        let groups = plan.groups.map { definition.fields[$0.index].column }
+        let groups = plan.groups.map { definition.fields[$0.field].column }
         let columns = [aggregation.windowColumn] + groups + ["topic", "partition"] + aggregation.measures.map(\.name) + ["updated_at"]
         let key = [aggregation.windowColumn, "topic", "partition"] + groups
         let updates = aggregation.measures.map { measure -> String in
