@@ -27,6 +27,9 @@ public struct DeclaredWorkload: Workload {
     /// The events table, when it keeps every field the output publishes: an outbox row then names the
     /// events' rows instead of carrying the messages (``StagedOutput``).
     private let outputNamedIn: PartitionedTable?
+    /// Its messages are published, or stored in events rows that the changelog carries: a larger one than
+    /// ``RecordSizeLimit`` allows fails as `too_large`, as in the built-in workload.
+    private let limitsEventSize: Bool
     private let now: @Sendable () -> Int64
 
     /// A class, as ``FieldRule`` is: each message reads every plan.
@@ -78,6 +81,7 @@ public struct DeclaredWorkload: Workload {
             guard publishes, let output = definition.output, Set(output.fields + [output.key]).isSubset(of: events.fields) else { return nil }
             return schema.partitionedTables.first { $0.name == events.table }
         }
+        limitsEventSize = publishing != nil || (attributesPartitions && definition.events != nil)
         self.now = now
     }
 
@@ -118,6 +122,7 @@ public struct DeclaredWorkload: Workload {
     }
 
     public func stage(_ message: IncomingMessage, into batch: inout DeclaredBatch) -> WorkloadFailure? {
+        if limitsEventSize, let tooLarge = RecordSizeLimit.failure(message) { return tooLarge }
         let mark = batch.values.mark
         if let failure = parser.parse(message.value, into: &batch.values) { return failure }
         let first = mark.first

@@ -16,11 +16,9 @@ public struct LoginsSettings: Sendable {
     /// half the upserts, into a table a partition count smaller.
     public var changelog: Bool
 
-    /// The largest event that is published or sent to the changelog, in bytes: a Kafka broker takes
-    /// messages of 1 MB by default, and a change set carries up to 256 KB of other rows beside it. A
-    /// larger event fails as `too_large` (kept in `failed_messages` with its bytes) rather than stopping
-    /// the relay on a message no broker takes. `nil` (neither on): no limit.
-    public var largestEventBytes: Int? { publishes || changelog ? 512 * 1024 : nil }
+    /// Events are published or sent to the changelog, so that a larger one than ``RecordSizeLimit`` allows
+    /// fails as `too_large`; neither on: no limit.
+    public var limitsEventSize: Bool { publishes || changelog }
 
     public init(
         storeEvents: Bool = true,

@@ -49,13 +49,7 @@ public struct LoginsWorkload: Workload {
     }
 
     public func stage(_ message: IncomingMessage, into batch: inout LoginsBatch) -> WorkloadFailure? {
-        if let largest = settings.largestEventBytes, let size = message.value?.count, size > largest {
-            return WorkloadFailure(
-                errorClass: "too_large",
-                reason: "the message is \(size) bytes; events of more than \(largest) bytes are not published or sent to the changelog "
-                    + "(a Kafka broker takes 1 MB messages by default); counted only with --output-topic \"\" --changelog-topic off"
-            )
-        }
+        if settings.limitsEventSize, let tooLarge = RecordSizeLimit.failure(message) { return tooLarge }
         switch LoginEventParser.view(message.value) {
         case .success(var view):
             let windowStart = MinuteWindow.start(of: view.timestamp)

@@ -94,7 +94,7 @@ struct AuditCommand: ParsableCommand {
             let windows = Set(report.differences.map(\.windowStart)).count
             let verdict =
                 report.differences.isEmpty
-                ? "\(report.table) matches \(report.events)" : "values that differ: \(report.differences.count), in \(windows) of them"
+                ? "\(report.table) matches the stored events of \(report.events)" : "values that differ: \(report.differences.count), in \(windows) of them"
             print("\(report.windows) windows of \(report.table) audited: \(verdict)")
         }
         if differing { throw ExitCode(1) }

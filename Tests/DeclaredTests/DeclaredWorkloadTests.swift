@@ -75,6 +75,20 @@ import Testing
         #expect(try declaredDB.read { try Row.fetchAll($0, sql: remaining) } == builtInDB.read { try Row.fetchAll($0, sql: remaining) })
     }
 
+    /// A message over 512 KB fails as `too_large` when it would be published or carried by the changelog
+    /// (as in the built-in workload: a broker takes 1 MB), and is counted when neither is on.
+    @Test(arguments: [(true, false, true), (false, true, true), (false, false, false)])
+    func aMessageTooLargeToPublishFailsAsTooLarge(_ publishes: Bool, _ changelog: Bool, _ refused: Bool) throws {
+        let definition = try DeclaredUserLoginTests.definition("user-login.yaml")
+        let workload = DeclaredWorkload(definition, attributesPartitions: changelog, publishes: publishes, now: { Self.clock })
+        let large = Array(#"{"user_id":"\#(String(repeating: "u", count: RecordSizeLimit.largestEventBytes))","timestamp":1795999990}"#.utf8)
+        var batch = workload.makeBatch(capacity: 1)
+        let failure = large.withUnsafeBytes { workload.stage(IncomingMessage(topic: "user-login", partition: 0, offset: 0, key: nil, value: $0), into: &batch) }
+        #expect(failure?.errorClass == (refused ? "too_large" : nil))
+        #expect(failure?.reason.hasPrefix("the message is \(large.count) bytes") ?? !refused)
+        #expect(workload.rowsWritten(by: batch).first { $0.table == "login_counts" }?.rows == (refused ? 0 : 1))
+    }
+
     /// "é" and "e\u{301}" are one text to Swift's `==`, two to SQLite: each has its row, as in the built-in workload.
     @Test func canonicallyEquivalentGroupsAreCountedApart() throws {
         let declared = DeclaredWorkload(try DeclaredUserLoginTests.definition("user-login.yaml"), now: { Self.clock })

@@ -397,26 +397,60 @@ def test_every_metric_the_docs_name_exists_in_the_code():
     assert not wrong, f"metrics in the docs that the code does not export: {wrong}"
 
 
-def test_the_schema_in_the_docs_is_the_schema_eddy_creates(eddy_bin, tmp_path):
-    """docs/querying.md's schema table names every table and view of a new database, each with exactly
-    its columns."""
-    db = tmp_path / "schema.db"
-    result = run(eddy_bin, "migrate", "--db", str(db))
-    assert result.returncode == 0, result.stderr
-    with sqlite3.connect(db) as conn:
-        tables = {name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
-        columns = {name: [row[1] for row in conn.execute(f"PRAGMA table_info({name})")] for name in tables}
+def documented_tables(section):
+    """The tables of one schema table of docs/querying.md (the built-in workload's, or the one under "A workload
+    file's database"): {name: its columns, or None for a view}."""
+    text = (DOCS_ROOT / "docs" / "querying.md").read_text()
+    builtin, _, declared = text.partition("### A workload file's database")
     documented = {}
-    for line in (DOCS_ROOT / "docs" / "querying.md").read_text().splitlines():
+    for line in (declared if section == "declared" else builtin).splitlines():
         row = re.match(r"^\| `([a-z_]+)(?:\(([^)]*)\))?`", line)
         if row:
             documented[row.group(1)] = [c.strip() for c in row.group(2).split(",")] if row.group(2) else None
-    wrong = [f"{name} is not in docs/querying.md" for name in sorted(tables - set(documented))]
-    wrong += [f"{name} is in docs/querying.md but not in the database" for name in sorted(set(documented) - tables)]
+    return documented
+
+
+def schema_of(db):
+    """{table or view: its columns} of a database."""
+    with sqlite3.connect(db) as conn:
+        tables = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
+        return {name: [row[1] for row in conn.execute(f"PRAGMA table_info({name})")] for name in tables}
+
+
+def schema_differences(columns, documented):
+    """What docs/querying.md (`documented`) says wrong of a database's tables (`columns`)."""
+    wrong = [f"{name} is not in docs/querying.md" for name in sorted(set(columns) - set(documented))]
+    wrong += [f"{name} is in docs/querying.md but not in the database" for name in sorted(set(documented) - set(columns))]
     for name, names in documented.items():
-        if name in tables and names is not None and sorted(names) != sorted(columns[name]):
+        if name in columns and names is not None and sorted(names) != sorted(columns[name]):
             wrong.append(f"{name}: docs say ({', '.join(names)}), the database has ({', '.join(columns[name])})")
+    return wrong
+
+
+def test_the_schema_in_the_docs_is_the_schema_eddy_creates(eddy_bin, tmp_path):
+    """docs/querying.md's schema table names every table and view of a new database, each with exactly
+    its columns; and a workload file's database holds the engine's tables of it, `declared_tables` as its
+    second table says, and the tables `eddy workload check` prints."""
+    db = tmp_path / "schema.db"
+    result = run(eddy_bin, "migrate", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    builtin = documented_tables("builtin")
+    wrong = schema_differences(schema_of(db), builtin)
+    assert not wrong, wrong
+
+    orders = DOCS_ROOT / "workloads" / "orders.yaml"
+    declared_db = tmp_path / "orders.db"
+    result = run(eddy_bin, "migrate", "--db", str(declared_db), "--workload", str(orders))
+    assert result.returncode == 0, result.stderr
+    check = run(eddy_bin, "workload", "check", str(orders))
+    assert check.returncode == 0, check.stderr
+    file_tables = set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?\"?([a-z_]+)", check.stdout))
+    assert file_tables, check.stdout
+    columns = schema_of(declared_db)
+    engine = {name: names for name, names in builtin.items() if not name.startswith("login_")}
+    wrong = schema_differences({name: names for name, names in columns.items() if name not in file_tables},
+                               {**engine, **documented_tables("declared")})
     assert not wrong, wrong
 
 
