@@ -27,8 +27,9 @@ public struct DeclaredWorkload: Workload {
     /// The events table, when it keeps every field the output publishes: an outbox row then names the
     /// events' rows instead of carrying the messages (``StagedOutput``).
     private let outputNamedIn: PartitionedTable?
-    /// Its messages are published, or stored in events rows that the changelog carries: a larger one than
-    /// ``RecordSizeLimit`` allows fails as `too_large`, as in the built-in workload.
+    /// Its messages are published, or go to the changelog (in events rows, or as the groups of the
+    /// aggregations' rows): a larger one than ``RecordSizeLimit`` allows fails as `too_large`, as in the
+    /// built-in workload.
     private let limitsEventSize: Bool
     private let now: @Sendable () -> Int64
 
@@ -81,7 +82,7 @@ public struct DeclaredWorkload: Workload {
             guard publishes, let output = definition.output, Set(output.fields + [output.key]).isSubset(of: events.fields) else { return nil }
             return schema.partitionedTables.first { $0.name == events.table }
         }
-        limitsEventSize = publishing != nil || (attributesPartitions && definition.events != nil)
+        limitsEventSize = publishing != nil || attributesPartitions
         self.now = now
     }
 

@@ -2,8 +2,8 @@ import Store
 
 /// One group-by value of an aggregation's row, read from the bytes ``WindowRows`` keeps its keys in: a tag
 /// byte (0 null, 1 integer, 2 real, 3 text) and the value (8 bytes, or a 4-byte length and the UTF-8
-/// bytes). Equal values have equal bytes, and texts are equal only when their bytes are, as SQLite
-/// compares a key's text (Swift's `==` takes "é" and "e\u{301}" for one).
+/// bytes). Equal values have equal bytes (-0.0 is written as 0.0), and texts are equal only when their
+/// bytes are, as SQLite compares a key's text (Swift's `==` takes "é" and "e\u{301}" for one).
 enum GroupValue {
     case null
     case integer(Int64)
@@ -20,7 +20,7 @@ enum GroupValue {
         switch cell {
         case .null: bytes.append(Tag.null.rawValue)
         case .integer(let value): append(.integer, value.littleEndian, to: &bytes)
-        case .real(let value): append(.real, value.bitPattern.littleEndian, to: &bytes)
+        case .real(let value): append(.real, normalized(value), to: &bytes)
         case .text(let start, let count):
             append(.text, UInt32(count).littleEndian, to: &bytes)
             bytes.append(contentsOf: text[cell: start, count])
@@ -33,11 +33,16 @@ enum GroupValue {
         switch value {
         case .null: bytes.append(Tag.null.rawValue)
         case .integer(let integer): append(.integer, integer.littleEndian, to: &bytes)
-        case .real(let real): append(.real, real.bitPattern.littleEndian, to: &bytes)
+        case .real(let real): append(.real, normalized(real), to: &bytes)
         case .text(var text):
             text.withUTF8 { encode(.text(start: 0, count: Int32($0.count)), text: UnsafeRawBufferPointer($0), to: &bytes) }
         }
         return bytes
+    }
+
+    /// A real's bits, -0.0 as 0.0 (equal numbers, one key to SQLite).
+    private static func normalized(_ real: Double) -> UInt64 {
+        (real == 0 ? 0 : real).bitPattern.littleEndian
     }
 
     private static func append<T: FixedWidthInteger>(_ tag: Tag, _ value: T, to bytes: inout [UInt8]) {

@@ -75,18 +75,31 @@ import Testing
         #expect(try declaredDB.read { try Row.fetchAll($0, sql: remaining) } == builtInDB.read { try Row.fetchAll($0, sql: remaining) })
     }
 
-    /// A message over 512 KB fails as `too_large` when it would be published or carried by the changelog
-    /// (as in the built-in workload: a broker takes 1 MB), and is counted when neither is on.
-    @Test(arguments: [(true, false, true), (false, true, true), (false, false, false)])
-    func aMessageTooLargeToPublishFailsAsTooLarge(_ publishes: Bool, _ changelog: Bool, _ refused: Bool) throws {
-        let definition = try DeclaredUserLoginTests.definition("user-login.yaml")
+    /// A file without an events table: its groups alone go to the changelog.
+    static let countsOnly = """
+        name: counts
+        source: {topics: [user-login]}
+        fields:
+          user_id: {type: string, required: true}
+          timestamp: {type: unix-seconds, required: true}
+        aggregations:
+          - {table: user_counts, window: 1m, time: timestamp, group_by: [user_id], measures: {logins: count}}
+        """
+
+    /// A message over 512 KB fails as `too_large` when it would be published or go to the changelog (in an
+    /// events row or as a group's value), as in the built-in workload: a broker takes 1 MB. It is counted
+    /// when neither is on.
+    @Test(arguments: [(true, false, false, true), (false, true, false, true), (false, true, true, true), (false, false, false, false)])
+    func aMessageTooLargeToPublishFailsAsTooLarge(_ publishes: Bool, _ changelog: Bool, _ countsOnly: Bool, _ refused: Bool) throws {
+        let definition = try countsOnly ? DefinitionReader.read(Self.countsOnly, file: "counts.yaml") : DeclaredUserLoginTests.definition("user-login.yaml")
         let workload = DeclaredWorkload(definition, attributesPartitions: changelog, publishes: publishes, now: { Self.clock })
         let large = Array(#"{"user_id":"\#(String(repeating: "u", count: RecordSizeLimit.largestEventBytes))","timestamp":1795999990}"#.utf8)
         var batch = workload.makeBatch(capacity: 1)
         let failure = large.withUnsafeBytes { workload.stage(IncomingMessage(topic: "user-login", partition: 0, offset: 0, key: nil, value: $0), into: &batch) }
         #expect(failure?.errorClass == (refused ? "too_large" : nil))
         #expect(failure?.reason.hasPrefix("the message is \(large.count) bytes") ?? !refused)
-        #expect(workload.rowsWritten(by: batch).first { $0.table == "login_counts" }?.rows == (refused ? 0 : 1))
+        let counts = definition.aggregations[0].table
+        #expect(workload.rowsWritten(by: batch).first { $0.table == counts }?.rows == (refused ? 0 : 1))
     }
 
     /// "é" and "e\u{301}" are one text to Swift's `==`, two to SQLite: each has its row, as in the built-in workload.

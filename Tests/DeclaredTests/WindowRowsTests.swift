@@ -54,6 +54,13 @@ import Testing
         #expect(counts.first == 2 && counts.last == 2 && counts.reduce(0, +) == 12)
     }
 
+    /// -0.0 and 0.0 are one key to SQLite, so one row here; other reals differ.
+    @Test func negativeZeroIsEncodedAsZero() {
+        #expect(GroupValue.encoded(.real(-0.0)) == GroupValue.encoded(.real(0.0)))
+        #expect(GroupValue.encoded(.real(0.5)) != GroupValue.encoded(.real(-0.5)))
+        #expect(GroupValue.encoded(.real(1)) != GroupValue.encoded(.integer(1)))
+    }
+
     @Test func rowsAreFoundAgainAfterTheTableGrows() {
         var rows = WindowRows(measures: 1)
         for pass in 0..<2 {
