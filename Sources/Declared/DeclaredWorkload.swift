@@ -64,7 +64,7 @@ public struct DeclaredWorkload: Workload {
                 groups: aggregation.groupBy.map { name in
                     let field = definition.fields[index(name)]
                     let missing = field.defaultValue.flatMap { DeclaredValue(default: $0, of: field) } ?? .null
-                    return WindowRows.Group(field: index(name), missing: GroupValue.encoded(missing))
+                    return WindowRows.Group(field: index(name), missing: ColumnValue.encoded(missing))
                 },
                 measures: aggregation.measures.map { (MeasureValue.Combine($0.kind), $0.field.map(index)) }
             )
@@ -273,7 +273,7 @@ public struct DeclaredWorkload: Workload {
                         insert.bind(Int64(event.partition), at: 2)
                         insert.bind(event.offset, at: 3)
                         for (position, field) in eventFields.enumerated() {
-                            batch.values.bind(first + field, text: text, to: insert, at: Int32(position + 4))
+                            ColumnValue(batch.values.cells[first + field], text: text).bind(to: insert, at: Int32(position + 4))
                         }
                         try insert.run()
                     }
@@ -282,7 +282,7 @@ public struct DeclaredWorkload: Workload {
                         set.append(topicName)
                         set.append(Int64(event.partition))
                         set.append(event.offset)
-                        for field in eventFields { batch.values.append(first + field, text: text, to: &set) }
+                        for field in eventFields { ColumnValue(batch.values.cells[first + field], text: text).append(to: &set) }
                     }
                 }
             }
@@ -301,20 +301,20 @@ public struct DeclaredWorkload: Workload {
                     return position
                 }
                 upsert.bind(row.start, at: next())
-                GroupValue.forEach(in: groups) { $0.bind(to: upsert, at: next()) }
+                ColumnValue.forEach(in: groups) { $0.bind(to: upsert, at: next()) }
                 upsert.bind(topic, at: next())
                 upsert.bind(Int64(row.partition), at: next())
-                for measure in measures { measure.bind(to: upsert, at: next()) }
+                for measure in measures { measure.column.bind(to: upsert, at: next()) }
                 upsert.bind(now, at: next())
                 try upsert.run()
                 // The increment, which adds up (or takes the smaller, the larger) at restore.
                 changes?.record(topic: topic, partition: row.partition) { set in
                     set.merge(table)
                     set.append(row.start)
-                    GroupValue.forEach(in: groups) { $0.append(to: &set) }
+                    ColumnValue.forEach(in: groups) { $0.append(to: &set) }
                     set.append(topic)
                     set.append(Int64(row.partition))
-                    for measure in measures { measure.append(to: &set) }
+                    for measure in measures { measure.column.append(to: &set) }
                     set.append(now)
                 }
             }

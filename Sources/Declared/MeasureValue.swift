@@ -1,5 +1,3 @@
-import Store
-
 /// One row's value of a measure as a batch adds it up: a count or a sum, or the smallest or largest
 /// value; null while no message had one. Trivially copied, so a batch's measures cost no reference counting.
 enum MeasureValue: Sendable, Equatable {
@@ -51,25 +49,16 @@ enum MeasureValue: Sendable, Equatable {
         switch (self, other) {
         case (.integer(let x), .integer(let y)): x < y
         case (.real(let x), .real(let y)): x < y
-        case (.integer(let x), .real(let y)): Double(x) < y
-        case (.real(let x), .integer(let y)): x < Double(y)
         default: false
         }
     }
 
-    func bind(to statement: BatchStatement, at index: Int32) {
+    /// The value as it is bound or written into a change set.
+    var column: ColumnValue {
         switch self {
-        case .null: statement.bind(nil as Int64?, at: index)
-        case .integer(let value): statement.bind(value, at: index)
-        case .real(let value): statement.bind(value, at: index)
-        }
-    }
-
-    func append(to set: inout ChangeSet) {
-        switch self {
-        case .null: set.appendNull()
-        case .integer(let value): set.append(value)
-        case .real(let value): set.append(value)
+        case .null: .null
+        case .integer(let value): .integer(value)
+        case .real(let value): .real(value)
         }
     }
 }

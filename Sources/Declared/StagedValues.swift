@@ -1,4 +1,3 @@
-import Store
 
 /// The declared fields' values of the messages a batch stages, flat: one ``Cell`` per field per message,
 /// in the file's order, their text in one byte buffer. Nothing in it is reference-counted, so staging
@@ -68,27 +67,6 @@ struct StagedValues: Sendable {
         case .integer(let value): .integer(value)
         case .real(let value): .real(value)
         case .text(let start, let count): .text(String(decoding: text[Int(start)..<Int(start + count)], as: UTF8.self))
-        }
-    }
-
-    /// Binds the cell at `index` to parameter `parameter`, its text in place from `text` (the buffer
-    /// ``withText(_:)`` gives), which must outlive the statement's run.
-    func bind(_ index: Int, text: UnsafeRawBufferPointer, to statement: BatchStatement, at parameter: Int32) {
-        switch cells[index] {
-        case .null: statement.bind(nil as Int64?, at: parameter)
-        case .integer(let value): statement.bind(value, at: parameter)
-        case .real(let value): statement.bind(value, at: parameter)
-        case .text(let start, let count): statement.bind(text: text[cell: start, count], at: parameter)
-        }
-    }
-
-    /// Appends the cell at `index` to a change set's row, its text from `text`.
-    func append(_ index: Int, text: UnsafeRawBufferPointer, to set: inout ChangeSet) {
-        switch cells[index] {
-        case .null: set.appendNull()
-        case .integer(let value): set.append(value)
-        case .real(let value): set.append(value)
-        case .text(let start, let count): set.append(text: text[cell: start, count])
         }
     }
 }

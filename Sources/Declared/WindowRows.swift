@@ -2,7 +2,7 @@ import Foundation
 
 /// The rows a batch adds to one aggregation's table, each found by its key: the window's start, the source
 /// partition and the group values. Kept flat, with no Swift value per row or per message: the group values
-/// are encoded one after the other in one byte buffer (``GroupValue``), compared by their bytes as SQLite
+/// are encoded one after the other in one byte buffer (``ColumnValue``), compared by their bytes as SQLite
 /// compares a key's text, and found through an open-addressing table. Staging a message allocates nothing
 /// once the arrays have grown, and freeing the batch frees a few arrays.
 struct WindowRows: Sendable {
@@ -45,7 +45,7 @@ struct WindowRows: Sendable {
         values.withText { text in
             for group in groups {
                 let cell = values.cells[first + group.field]
-                if cell == .null { keys.append(contentsOf: group.missing) } else { GroupValue.encode(cell, text: text, to: &keys) }
+                if cell == .null { keys.append(contentsOf: group.missing) } else { ColumnValue(cell, text: text).encode(to: &keys) }
             }
         }
         let hash = keys.withUnsafeBytes { keys in

@@ -17,7 +17,7 @@ import Testing
     /// The group values encoded in `bytes`.
     static func decoded(_ bytes: UnsafeRawBufferPointer) -> [DeclaredValue] {
         var values: [DeclaredValue] = []
-        GroupValue.forEach(in: bytes) { value in
+        ColumnValue.forEach(in: bytes) { value in
             switch value {
             case .null: values.append(.null)
             case .integer(let integer): values.append(.integer(integer))
@@ -29,7 +29,7 @@ import Testing
     }
 
     static let groups = [
-        WindowRows.Group(field: 0, missing: GroupValue.encoded(.text("unknown"))), WindowRows.Group(field: 1, missing: GroupValue.encoded(.null)),
+        WindowRows.Group(field: 0, missing: ColumnValue.encoded(.text("unknown"))), WindowRows.Group(field: 1, missing: ColumnValue.encoded(.null)),
     ]
 
     @Test func equalKeysShareARowAndEveryDifferenceMakesAnother() {
@@ -56,9 +56,9 @@ import Testing
 
     /// -0.0 and 0.0 are one key to SQLite, so one row here; other reals differ.
     @Test func negativeZeroIsEncodedAsZero() {
-        #expect(GroupValue.encoded(.real(-0.0)) == GroupValue.encoded(.real(0.0)))
-        #expect(GroupValue.encoded(.real(0.5)) != GroupValue.encoded(.real(-0.5)))
-        #expect(GroupValue.encoded(.real(1)) != GroupValue.encoded(.integer(1)))
+        #expect(ColumnValue.encoded(.real(-0.0)) == ColumnValue.encoded(.real(0.0)))
+        #expect(ColumnValue.encoded(.real(0.5)) != ColumnValue.encoded(.real(-0.5)))
+        #expect(ColumnValue.encoded(.real(1)) != ColumnValue.encoded(.integer(1)))
     }
 
     @Test func rowsAreFoundAgainAfterTheTableGrows() {

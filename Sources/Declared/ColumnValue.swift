@@ -1,10 +1,11 @@
 import Store
 
-/// One group-by value of an aggregation's row, read from the bytes ``WindowRows`` keeps its keys in: a tag
-/// byte (0 null, 1 integer, 2 real, 3 text) and the value (8 bytes, or a 4-byte length and the UTF-8
-/// bytes). Equal values have equal bytes (-0.0 is written as 0.0), and texts are equal only when their
-/// bytes are, as SQLite compares a key's text (Swift's `==` takes "é" and "e\u{301}" for one).
-enum GroupValue {
+/// One column's value as it is bound to SQLite or written into a change set, its text read in place: from a
+/// message's staged cells, a measure, or the key bytes ``WindowRows`` keeps its rows' groups in. Those bytes
+/// are a tag (0 null, 1 integer, 2 real, 3 text) and the value (8 bytes, or a 4-byte length and the UTF-8
+/// bytes). Equal values have equal bytes (-0.0 is written as 0.0), and texts are equal only when their bytes
+/// are, as SQLite compares a key's text (Swift's `==` takes "é" and "e\u{301}" for one).
+enum ColumnValue {
     case null
     case integer(Int64)
     case real(Double)
@@ -15,15 +16,26 @@ enum GroupValue {
         case null = 0, integer, real, text
     }
 
-    /// Appends the encoding of `cell` (its text in `text`) to `bytes`.
-    static func encode(_ cell: StagedValues.Cell, text: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
+    /// The value of `cell`, its text in `text` (the buffer ``StagedValues/withText(_:)`` gives).
+    init(_ cell: StagedValues.Cell, text: UnsafeRawBufferPointer) {
         switch cell {
+        case .null: self = .null
+        case .integer(let value): self = .integer(value)
+        case .real(let value): self = .real(value)
+        case .text(let start, let count): self = .text(text[cell: start, count])
+        }
+    }
+
+    /// Appends the value's encoding to `bytes`.
+    func encode(to bytes: inout [UInt8]) {
+        switch self {
         case .null: bytes.append(Tag.null.rawValue)
-        case .integer(let value): append(.integer, value.littleEndian, to: &bytes)
-        case .real(let value): append(.real, normalized(value), to: &bytes)
-        case .text(let start, let count):
-            append(.text, UInt32(count).littleEndian, to: &bytes)
-            bytes.append(contentsOf: text[cell: start, count])
+        case .integer(let value): Self.append(.integer, value.littleEndian, to: &bytes)
+        // -0.0 as 0.0: equal numbers, one key to SQLite.
+        case .real(let value): Self.append(.real, (value == 0 ? 0 : value).bitPattern.littleEndian, to: &bytes)
+        case .text(let text):
+            Self.append(.text, UInt32(text.count).littleEndian, to: &bytes)
+            bytes.append(contentsOf: text)
         }
     }
 
@@ -31,18 +43,12 @@ enum GroupValue {
     static func encoded(_ value: DeclaredValue) -> [UInt8] {
         var bytes: [UInt8] = []
         switch value {
-        case .null: bytes.append(Tag.null.rawValue)
-        case .integer(let integer): append(.integer, integer.littleEndian, to: &bytes)
-        case .real(let real): append(.real, normalized(real), to: &bytes)
-        case .text(var text):
-            text.withUTF8 { encode(.text(start: 0, count: Int32($0.count)), text: UnsafeRawBufferPointer($0), to: &bytes) }
+        case .null: ColumnValue.null.encode(to: &bytes)
+        case .integer(let integer): ColumnValue.integer(integer).encode(to: &bytes)
+        case .real(let real): ColumnValue.real(real).encode(to: &bytes)
+        case .text(var text): text.withUTF8 { ColumnValue.text(UnsafeRawBufferPointer($0)).encode(to: &bytes) }
         }
         return bytes
-    }
-
-    /// A real's bits, -0.0 as 0.0 (equal numbers, one key to SQLite).
-    private static func normalized(_ real: Double) -> UInt64 {
-        (real == 0 ? 0 : real).bitPattern.littleEndian
     }
 
     private static func append<T: FixedWidthInteger>(_ tag: Tag, _ value: T, to bytes: inout [UInt8]) {
@@ -51,7 +57,7 @@ enum GroupValue {
     }
 
     /// Calls `body` with each value encoded in `bytes`, in order.
-    static func forEach(in bytes: UnsafeRawBufferPointer, _ body: (GroupValue) throws -> Void) rethrows {
+    static func forEach(in bytes: UnsafeRawBufferPointer, _ body: (ColumnValue) throws -> Void) rethrows {
         var position = 0
         func fixed<T: FixedWidthInteger>(_: T.Type) -> T {
             defer { position += MemoryLayout<T>.size }
